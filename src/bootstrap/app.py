@@ -1,0 +1,31 @@
+"""Builds the running app: settings, containers, bus subscriptions, wiring, HTTP."""
+
+import logging
+
+from fastapi import FastAPI
+
+from bootstrap.container import build_container, connect_subscriptions
+from bootstrap.modules import installed_modules
+from core.config.settings import Settings
+from core.di.container import close_core
+from core.http import app as http_app
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    modules = installed_modules()
+    container = build_container(settings, modules)
+    connect_subscriptions(container, modules)
+    container.wire(modules=[*(f"core.http.{m}" for m in ("auth", "collect", "ops", "server_api")),
+                            *(f"tracking.{m.name}.routes" for m in modules if m.router is not None)])
+
+    def shutdown() -> None:
+        close_core(container.core)
+        container.unwire()
+
+    app = http_app.create_app(container.core, [m.router for m in modules if m.router is not None],
+                              on_shutdown=shutdown)
+    app.state.container = container
+    return app

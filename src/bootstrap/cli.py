@@ -1,0 +1,116 @@
+"""The `utrack` command line. Every command reads the same UT_* settings as the server."""
+
+import json
+import logging
+import signal
+import sys
+import threading
+
+import typer
+
+from core.config.settings import Settings
+
+cli = typer.Typer(help="Universal Tracking: privacy-first web and e-commerce analytics.",
+                  no_args_is_help=True, add_completion=False)
+sites = typer.Typer(help="Manage sites and their API keys.", no_args_is_help=True)
+cli.add_typer(sites, name="sites")
+
+
+@cli.command()
+def serve(host: str = typer.Option(None, help="Interface to bind (default UT_HOST)."),
+          port: int = typer.Option(None, help="Port to listen on (default UT_PORT)."),
+          migrate_first: bool = typer.Option(True, "--migrate/--no-migrate",
+                                             help="Apply pending migrations before serving.")) -> None:
+    """Serve the API, with the worker in the same process unless UT_WORKER_ENABLED=false."""
+    import uvicorn
+
+    settings = Settings()
+    if migrate_first:
+        _migrate(settings)
+    uvicorn.run("bootstrap.app:create_app", factory=True, host=host or settings.host,
+                port=port or settings.port, log_level=settings.log_level, access_log=False)
+
+
+@cli.command()
+def worker(once: bool = typer.Option(False, help="Drain the buffer once, then exit.")) -> None:
+    """Run a worker on its own (needs server stores: Redis buffer and ClickHouse server)."""
+    from bootstrap.app import create_app
+
+    settings = Settings(worker_enabled=False)
+    if not settings.redis_url:
+        typer.echo("warning: without UT_REDIS_URL the buffer is this process's disk log", err=True)
+    app = create_app(settings)
+    container = app.state.container
+    work = container.core.worker()
+    try:
+        if once:
+            typer.echo(json.dumps({"processed": work.drain(timeout_s=300)}))
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: (work.stop(), stop.set()))
+        work.run_forever()
+    finally:
+        from core.di.container import close_core
+
+        close_core(container.core)
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply the transactional (Alembic) and analytics (ClickHouse) migrations."""
+    typer.echo(json.dumps(_migrate(Settings())))
+
+
+def _migrate(settings: Settings) -> dict:
+    from bootstrap.migrate import migrate_all
+
+    return migrate_all(settings)
+
+
+@sites.command("create")
+def sites_create(domain: str = typer.Option(..., help="The site's domain, e.g. example.com."),
+                 timezone: str = typer.Option("UTC", help="IANA time zone for reports."),
+                 origin: list[str] = typer.Option(None, help="Allowed origin (repeat); "
+                                                  "default: the domain and its subdomains.")) -> None:
+    """Create a site; prints JSON with site_id, public_key and secret_key (shown only once)."""
+    from core.tenancy.service import TenancyError
+
+    container = _core()
+    try:
+        created = container.tenancy().create_site(domain=domain, timezone=timezone,
+                                                  allowed_origins=list(origin or []) or None)
+    except TenancyError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(json.dumps(_asdict(created), indent=2))
+
+
+@sites.command("list")
+def sites_list() -> None:
+    """List sites (keys are stored hashed and cannot be shown)."""
+    container = _core()
+    typer.echo(json.dumps([_asdict(s) for s in container.tenancy().list_sites()], indent=2))
+
+
+def _core():
+    from dependency_injector import providers
+
+    from core.di.container import CoreContainer
+
+    container = CoreContainer(settings=providers.Object(Settings()))
+    return container
+
+
+def _asdict(obj) -> dict:
+    from dataclasses import asdict
+
+    return asdict(obj)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        cli()
+    except KeyboardInterrupt:
+        sys.exit(130)

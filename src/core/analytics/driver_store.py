@@ -1,0 +1,67 @@
+"""ClickHouse server adapter over the native protocol (clickhouse-driver), columnar inserts.
+
+Rows are always sent as data, never inlined in INSERT text (old servers hang on that). Network
+failures surface as `AnalyticsUnavailable` so the worker retries instead of dead-lettering.
+"""
+
+import threading
+from collections.abc import Mapping, Sequence
+from urllib.parse import unquote, urlsplit
+
+from clickhouse_driver import Client
+from clickhouse_driver.errors import NetworkError, SocketTimeoutError
+
+from core.analytics.port import AnalyticsUnavailable
+from core.analytics.sql_params import render
+
+_NETWORK_ERRORS = (NetworkError, SocketTimeoutError, ConnectionError, EOFError, OSError)
+
+
+class DriverStore:
+    kind = "clickhouse"
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self._kwargs = {
+            "host": parts.hostname or "127.0.0.1",
+            "port": parts.port or 9000,
+            "database": parts.path.lstrip("/") or "default",
+            "user": unquote(parts.username or "default"),
+            "password": unquote(parts.password or ""),
+            "connect_timeout": 5,
+            "send_receive_timeout": 60,
+        }
+        self._local = threading.local()  # a Client is not thread-safe: one per thread
+
+    def _client(self) -> Client:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = Client(**self._kwargs)
+        return client
+
+    def _run(self, *args, **kwargs):
+        try:
+            return self._client().execute(*args, **kwargs)
+        except _NETWORK_ERRORS as exc:
+            self._client().disconnect()
+            raise AnalyticsUnavailable(str(exc)) from exc
+
+    def execute(self, sql: str, params: Mapping | None = None) -> None:
+        self._run(render(sql, params))
+
+    def query(self, sql: str, params: Mapping | None = None) -> list[tuple]:
+        return [tuple(row) for row in self._run(render(sql, params))]
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Mapping]) -> None:
+        if not rows:
+            return
+        data = [[r[c] for r in rows] for c in columns]
+        self._run(f"INSERT INTO {table} ({', '.join(columns)}) VALUES", data, columnar=True)
+
+    def ping(self) -> None:
+        self.query("SELECT 1")
+
+    def close(self) -> None:
+        client = getattr(self._local, "client", None)
+        if client is not None:
+            client.disconnect()

@@ -1,0 +1,27 @@
+"""The analytics store port: what core and modules need from ClickHouse, whichever engine runs it.
+
+Queries are written once with `%(name)s` placeholders; `render()` escapes the values so the same
+SQL text runs on the embedded chDB engine and on a ClickHouse server. Rows go in as dicts and
+come back as tuples of Python values.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+
+class AnalyticsUnavailable(RuntimeError):
+    """The store cannot be reached; the data is fine and the call should be retried."""
+
+
+class AnalyticsStore(Protocol):
+    kind: str
+
+    def execute(self, sql: str, params: Mapping | None = None) -> None: ...
+
+    def query(self, sql: str, params: Mapping | None = None) -> list[tuple]: ...
+
+    def insert(self, table: str, columns: Sequence[str], rows: Sequence[Mapping]) -> None: ...
+
+    def ping(self) -> None: ...
+
+    def close(self) -> None: ...

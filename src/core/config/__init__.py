@@ -1,0 +1,3 @@
+from core.config.settings import Settings
+
+__all__ = ["Settings"]

@@ -1,0 +1,52 @@
+"""Every setting of the service, read once from `UT_*` environment variables (see env.example).
+
+A store URL left empty selects the embedded adapter, so `make run` needs no servers; setting it
+switches that store to the real server without any other change.
+"""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="UT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where embedded stores and the disk buffer live.")
+    database_url: str = Field("", description="SQLAlchemy URL; empty = SQLite file in data_dir.")
+    redis_url: str = Field("", description="redis:// URL; empty = in-process real-time store.")
+    clickhouse_url: str = Field("", description="clickhouse://host:port/db; empty = embedded chDB.")
+    secret_key: str = Field(DEV_SECRET_KEY, description="Server secret (encryption, signing).")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "info"
+
+    max_body_bytes: int = Field(1_048_576, description="Largest accepted request body (after gzip).")
+    max_batch_events: int = Field(500, description="Most events in one /collect/batch call.")
+    max_server_batch_events: int = Field(1000, description="Most events in one /api/v1/events call.")
+
+    buffer_fsync: bool = Field(False, description="fsync the disk buffer before each 202 (power-loss safe).")
+    buffer_stream: str = Field("ut:buffer", description="Redis stream holding accepted events.")
+    buffer_claim_idle_ms: int = Field(60_000, description="Reclaim a dead worker's events after this idle time.")
+
+    worker_enabled: bool = Field(True, description="Run the worker inside `utrack serve`.")
+    worker_batch_records: int = Field(500, description="Buffer records (requests) drained per batch.")
+    worker_poll_ms: int = Field(200, description="Longest wait for new records before flushing.")
+    worker_retry_max_s: float = Field(30.0, description="Longest back-off between store retries.")
+    dedup_ttl_s: int = Field(172_800, description="How long an event_id is remembered for deduplication.")
+
+    bus_max_attempts: int = Field(3, description="Tries per subscriber batch before it is dead-lettered.")
+    clock_skew_max_s: int = Field(86_400, description="Client timestamps further off than this are ignored.")
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'utrack.sqlite3'}"
+
+    def clickhouse_embedded_path(self) -> Path:
+        return self.data_dir / "clickhouse"
+
+    def buffer_dir(self) -> Path:
+        return self.data_dir / "buffer"

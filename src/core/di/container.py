@@ -1,0 +1,66 @@
+"""Core's container: settings, stores, buffer, bus, tenancy and the ingest pipeline.
+
+Everything is a lazy singleton: nothing connects until first used, and `close_core()` releases
+what was opened. Module enrichers are plugged in by bootstrap through `enrichers`.
+"""
+
+from dependency_injector import containers, providers
+
+from core.analytics.factory import build_analytics_store
+from core.buffer.factory import build_buffer
+from core.bus.bus import EventBus
+from core.config.settings import Settings
+from core.db.engine import build_engine, build_session_factory
+from core.db.unit_of_work import UnitOfWork
+from core.ingest.dead_letters import DeadLetters
+from core.ingest.dedup import DedupLedger
+from core.ingest.edge import Edge
+from core.ingest.event_log import EventLog
+from core.ingest.service import IngestService
+from core.ingest.worker import Worker
+from core.metrics import Metrics
+from core.realtime.client import build_redis
+from core.tenancy.salts import DailySalts
+from core.tenancy.service import TenancyService
+
+
+class CoreContainer(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    metrics = providers.Singleton(Metrics)
+    engine = providers.Singleton(build_engine, settings.provided.resolved_database_url.call())
+    session_factory = providers.Singleton(build_session_factory, engine)
+    uow = providers.Factory(UnitOfWork, session_factory)
+
+    analytics = providers.Singleton(build_analytics_store, settings)
+    redis = providers.Singleton(build_redis, settings)
+    buffer = providers.Singleton(build_buffer, settings, redis)
+
+    tenancy = providers.Singleton(TenancyService, uow=uow.provider)
+    salts = providers.Singleton(DailySalts, uow=uow.provider)
+    dead_letters = providers.Singleton(DeadLetters, uow=uow.provider)
+    bus = providers.Singleton(EventBus, max_attempts=settings.provided.bus_max_attempts,
+                              dead_letters=dead_letters)
+
+    enrichers = providers.List()
+    edge = providers.Singleton(Edge, salts=salts, enrichers=enrichers,
+                               clock_skew_max_s=settings.provided.clock_skew_max_s)
+    ingest = providers.Singleton(IngestService, edge=edge, buffer=buffer, tenancy=tenancy, metrics=metrics)
+
+    event_log = providers.Singleton(EventLog, store=analytics)
+    dedup = providers.Singleton(DedupLedger, client=redis, ttl_s=settings.provided.dedup_ttl_s)
+    worker = providers.Singleton(
+        Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,
+        metrics=metrics, batch_records=settings.provided.worker_batch_records,
+        poll_ms=settings.provided.worker_poll_ms, retry_max_s=settings.provided.worker_retry_max_s)
+
+
+def close_core(core: CoreContainer) -> None:
+    """Release connections and files. Every adapter connects lazily, so closing is always cheap."""
+    core.worker().stop()
+    core.buffer().close()
+    core.analytics().close()
+    core.redis().close()
+    core.engine().dispose()
+    for provider in (core.worker, core.buffer, core.analytics, core.redis, core.engine):
+        provider.reset()

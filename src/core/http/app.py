@@ -1,0 +1,73 @@
+"""The FastAPI app factory. Core builds the app from what bootstrap hands it; it names no module."""
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+
+from core.di.container import CoreContainer
+from core.http import collect, ops, server_api
+from core.http.cors import CollectCors
+from core.http.responses import json_response
+
+log = logging.getLogger(__name__)
+CORE_ROUTE_MODULES = (collect, ops, server_api)
+
+DESCRIPTION = """First-party, privacy-first web and e-commerce analytics.
+
+* **collect**: browser endpoints (`site_id` names the site; the request origin must be allowed).
+* **server ingest**: `POST /api/v1/events` with the site's secret key.
+* **stats**: read with the site's secret key (`X-API-Key` or `Authorization: Bearer`).
+
+Accepted events (202) are durably buffered before the answer and counted exactly once.
+"""
+
+
+def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
+               on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        worker_thread = None
+        if core.settings().worker_enabled:
+            worker = core.worker()
+            worker_thread = threading.Thread(target=worker.run_forever, name="ut-worker", daemon=True)
+            worker_thread.start()
+        core.metrics().track_backlog(lambda: core.buffer().backlog())
+        yield
+        if worker_thread is not None:
+            core.worker().stop()
+            worker_thread.join(timeout=15)
+        if on_shutdown is not None:
+            on_shutdown()
+
+    app = FastAPI(title="Universal Tracking", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    for router in (collect.router, server_api.router, ops.router, *routers):
+        app.include_router(router)
+    app.add_middleware(CollectCors)
+    _install_request_metrics(app, core)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
+        errors = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return json_response({"detail": errors}, 422)
+
+    return app
+
+
+def _install_request_metrics(app: FastAPI, core: CoreContainer) -> None:
+    metrics = core.metrics()
+
+    @app.middleware("http")
+    async def count_requests(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.requests.labels(path, str(response.status_code)).inc()
+        metrics.request_seconds.labels(path).observe(time.perf_counter() - started)
+        return response

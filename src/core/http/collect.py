@@ -1,0 +1,102 @@
+"""Browser collect endpoints: single pageview or event, batches, and the no-JS pixel.
+
+Browser calls name their site by `site_id`; the request's origin must be one of the site's.
+Bodies may be JSON or `text/plain` (what `navigator.sendBeacon` sends), optionally gzipped.
+"""
+
+import base64
+from urllib.parse import urlsplit
+
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+
+from core.config.settings import Settings
+from core.http.body import read_json
+from core.http.context import request_context
+from core.http.responses import CollectResponse, ErrorResponse, json_response
+from core.ingest.service import IngestResult, IngestService, OriginNotAllowed
+
+router = APIRouter(prefix="/collect", tags=["collect"])
+
+_ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 413: {"model": ErrorResponse}}
+_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+_EVENT_EXAMPLE = {"site_id": "site_0123456789abcdef", "url": "https://example.com/pricing",
+                  "referrer": "https://www.google.com/", "props": {"plan": "pro"}}
+
+
+def answer(result: IngestResult) -> Response:
+    status = 202 if result.accepted or not result.rejected else 400
+    return json_response({"accepted": result.accepted, "rejected": result.rejected}, status)
+
+
+def _origin(request: Request) -> str | None:
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        return origin
+    referer = request.headers.get("referer")
+    if referer:
+        parts = urlsplit(referer)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    return None
+
+
+def _collect(ingest: IngestService, items: list, request: Request, forced: str | None = None) -> IngestResult:
+    try:
+        return ingest.collect_browser(items, request_context(request), _origin(request), forced)
+    except OriginNotAllowed as exc:
+        raise HTTPException(403, str(exc)) from exc
+
+
+@router.post("/pageview", status_code=202, response_model=CollectResponse, responses=_ERRORS,
+             summary="Record one pageview",
+             openapi_extra={"requestBody": {"content": {"application/json": {"example": _EVENT_EXAMPLE}}}})
+@inject
+async def collect_pageview(request: Request, ingest: IngestService = Depends(Provide["core.ingest"]),
+                           settings: Settings = Depends(Provide["core.settings"])) -> Response:
+    """One pageview `{site_id, url, referrer?, event_id?, ts?, sent_at?, props?}`; `type` is implied."""
+    body = await read_json(request, settings.max_body_bytes)
+    return answer(_collect(ingest, [body], request, "pageview"))
+
+
+@router.post("/event", status_code=202, response_model=CollectResponse, responses=_ERRORS,
+             summary="Record one custom event")
+@inject
+async def collect_event(request: Request, ingest: IngestService = Depends(Provide["core.ingest"]),
+                        settings: Settings = Depends(Provide["core.settings"])) -> Response:
+    """One event `{site_id, name, url?, props?, ...}` (`type` defaults to `event`)."""
+    body = await read_json(request, settings.max_body_bytes)
+    return answer(_collect(ingest, [body], request))
+
+
+@router.post("/batch", status_code=202, response_model=CollectResponse, responses=_ERRORS,
+             summary="Record a batch of events")
+@inject
+async def collect_batch(request: Request, ingest: IngestService = Depends(Provide["core.ingest"]),
+                        settings: Settings = Depends(Provide["core.settings"])) -> Response:
+    """`{"events": [...]}` with up to `UT_MAX_BATCH_EVENTS` events; bad ones are rejected by index."""
+    body = await read_json(request, settings.max_body_bytes)
+    events = body.get("events") if isinstance(body, dict) else body
+    if not isinstance(events, list):
+        raise HTTPException(400, 'expected {"events": [...]}')
+    if len(events) > settings.max_batch_events:
+        raise HTTPException(413, f"at most {settings.max_batch_events} events per batch, got {len(events)}")
+    if not events:
+        raise HTTPException(400, "the batch has no events")
+    return answer(_collect(ingest, events, request))
+
+
+@router.get("/p.gif", summary="Tracking pixel (no JavaScript)", response_class=Response,
+            responses={202: {"content": {"image/gif": {}}}})
+@inject
+def pixel(request: Request, site_id: str = Query(..., max_length=64), url: str = Query("", max_length=2048),
+          referrer: str = Query("", max_length=2048), name: str = Query("", max_length=200),
+          ingest: IngestService = Depends(Provide["core.ingest"])) -> Response:
+    """`<img src="/collect/p.gif?site_id=...&url=...">` records a pageview (or the event `name`)."""
+    event = {"site_id": site_id, "url": url, "referrer": referrer,
+             "type": "event" if name else "pageview", "name": name}
+    result = _collect(ingest, [event], request)
+    headers = {"Cache-Control": "no-store"}
+    if result.rejected:
+        # Header values must be latin-1: keep the reason readable, drop what cannot be sent.
+        headers["X-UT-Error"] = result.rejected[0]["error"][:200].encode("ascii", "replace").decode()
+    return Response(_GIF, status_code=202 if result.accepted else 400, media_type="image/gif", headers=headers)

@@ -1,0 +1,48 @@
+"""Server-to-server ingestion: `POST /api/v1/events` with the site's secret key.
+
+Takes one event or an array of up to `UT_MAX_SERVER_BATCH_EVENTS` in the seed format
+(`userId`, `eventName`, `timestamp`, `properties`). When `X-Signature: sha256=<hex>` is sent, it
+must be the HMAC-SHA256 of the raw body under the secret key, proving the body was not altered.
+"""
+
+import hashlib
+import hmac
+
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+
+from core.config.settings import Settings
+from core.http.auth import presented_key, secret_key_site
+from core.http.body import parse_json, read_body
+from core.http.collect import answer
+from core.http.context import request_context
+from core.http.responses import CollectResponse, ErrorResponse
+from core.ingest.service import IngestService
+
+router = APIRouter(prefix="/api/v1", tags=["server ingest"])
+
+
+@router.post("/events", status_code=202, response_model=CollectResponse,
+             responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse},
+                        403: {"model": ErrorResponse}, 413: {"model": ErrorResponse}},
+             summary="Send events from your server")
+@inject
+async def server_events(request: Request, site_id: str = Depends(secret_key_site),
+                        ingest: IngestService = Depends(Provide["core.ingest"]),
+                        settings: Settings = Depends(Provide["core.settings"])) -> Response:
+    """One event object or an array of them; `userId` and `eventName` are required.
+    Optional: `timestamp` (ISO 8601 or ms), `eventId` (UUID, for dedup), `url`, `referrer`,
+    `ip` and `userAgent` of the visitor (hashed into the visitor id, never stored), `properties`."""
+    raw = await read_body(request, settings.max_body_bytes)
+    signature = request.headers.get("x-signature")
+    if signature is not None:
+        expected = "sha256=" + hmac.new(presented_key(request).encode(), raw, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(signature.strip().lower(), expected):
+            raise HTTPException(401, "X-Signature does not match the body")
+    body = parse_json(raw)
+    items = body if isinstance(body, list) else [body]
+    if len(items) > settings.max_server_batch_events:
+        raise HTTPException(413, f"at most {settings.max_server_batch_events} events per call")
+    if not items:
+        raise HTTPException(400, "no events in the body")
+    return answer(ingest.collect_server(items, site_id, request_context(request)))

@@ -1,0 +1,18 @@
+"""What the edge knows about the HTTP request. It lives only for the request: never stored."""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    ip: str
+    user_agent: str
+    received_ms: int
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Enricher(Protocol):
+    """A module's hook into the edge (device, geo...): adds fields to a record in place."""
+
+    def enrich(self, record: dict, ctx: RequestContext) -> None: ...

@@ -1,0 +1,106 @@
+"""The edge: turns validated wire events into privacy-safe records ready for the buffer.
+
+The raw IP and user agent are used here (visitor hash, enrichers) and go no further: records
+carry only the salted `visitor_id`. Timestamps are corrected for client clock skew, and every
+event gets an `event_id` so duplicates can be dropped downstream.
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from core.ingest.context import Enricher, RequestContext
+from core.ingest.schemas import BrowserEvent, ServerEvent
+from core.tenancy.salts import DailySalts
+
+PAGEVIEW_NAMES = frozenset({"pageview", "page_view"})
+
+
+class Edge:
+    def __init__(self, *, salts: DailySalts, enrichers: Sequence[Enricher] = (),
+                 clock_skew_max_s: int = 86_400) -> None:
+        self._salts = salts
+        self._enrichers = list(enrichers)
+        self._skew_max_ms = clock_skew_max_s * 1000
+
+    def from_browser(self, event: BrowserEvent, ctx: RequestContext) -> dict:
+        name = "pageview" if event.type == "pageview" else (event.name or "event")
+        record = self._base(
+            site_id=event.site_id, type_=event.type, name=name, url=event.url, referrer=event.referrer,
+            event_id=event.event_id, ts_ms=self._event_time(event.ts, event.sent_at, ctx.received_ms),
+            received_ms=ctx.received_ms, props=event.props,
+            visitor_id=self._salts.visitor_id(event.site_id, ctx.ip, ctx.user_agent))
+        self._enrich(record, ctx)
+        return record
+
+    def from_server(self, event: ServerEvent, site_id: str, ctx: RequestContext) -> dict:
+        props = dict(event.properties)
+        url = event.url or str(props.pop("pageUrl", "") or "")
+        referrer = event.referrer or str(props.pop("referrer", "") or "")
+        is_pageview = event.event_name.lower() in PAGEVIEW_NAMES
+        if event.ip or event.user_agent:  # forwarded visitor: joins the browser's visitor hash
+            visitor = self._salts.visitor_id(site_id, event.ip, event.user_agent)
+            ctx = RequestContext(event.ip, event.user_agent, ctx.received_ms, ctx.headers)
+        else:  # a known user: hashed with the same daily salt, so no stable id is stored
+            visitor = self._salts.visitor_id(site_id, "user:" + event.user_id, "")
+        record = self._base(
+            site_id=site_id, type_="pageview" if is_pageview else "event",
+            name="pageview" if is_pageview else event.event_name, url=url, referrer=referrer,
+            event_id=event.event_id, ts_ms=self._server_time(event.timestamp, ctx.received_ms),
+            received_ms=ctx.received_ms, props=props, visitor_id=visitor)
+        record["user_id"] = event.user_id
+        self._enrich(record, ctx)
+        return record
+
+    def _base(self, *, site_id, type_, name, url, referrer, event_id, ts_ms, received_ms, props,
+              visitor_id) -> dict:
+        page = urlsplit(url) if url else None
+        ref_host = (urlsplit(referrer).hostname or "") if referrer else ""
+        return {
+            "site_id": site_id,
+            "event_id": str(event_id or uuid.uuid4()),
+            "type": type_,
+            "name": name,
+            "ts_ms": ts_ms,
+            "received_ms": received_ms,
+            "visitor_id": visitor_id,
+            "url": url,
+            "hostname": (page.hostname or "") if page else "",
+            "pathname": (page.path or "/") if page else "",
+            "referrer": referrer,
+            "referrer_domain": ref_host.removeprefix("www."),
+            "props": {k: _scalar(v) for k, v in props.items() if v is not None},
+        }
+
+    def _enrich(self, record: dict, ctx: RequestContext) -> None:
+        for enricher in self._enrichers:
+            enricher.enrich(record, ctx)
+
+    def _event_time(self, ts: int | None, sent_at: int | None, received_ms: int) -> int:
+        if ts is None:
+            return received_ms
+        if sent_at is not None:  # the client's clock may be wrong, but its delays are right
+            ts = received_ms - max(0, sent_at - ts)
+        if abs(received_ms - ts) > self._skew_max_ms:
+            return received_ms
+        return min(ts, received_ms)
+
+    def _server_time(self, timestamp: datetime | int | None, received_ms: int) -> int:
+        if timestamp is None:
+            return received_ms
+        if isinstance(timestamp, datetime):
+            if timestamp.tzinfo is None:
+                timestamp = timestamp.replace(tzinfo=UTC)
+            ts = int(timestamp.timestamp() * 1000)
+        else:
+            ts = timestamp
+        return min(ts, received_ms)  # servers may backfill the past, never the future
+
+
+def _scalar(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+

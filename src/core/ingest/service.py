@@ -1,0 +1,86 @@
+"""The collect use case: validate each event, resolve and check its site, enrich, buffer durably.
+
+One bad event never costs the good ones: each is accepted or rejected with its index and reason.
+All accepted events of a request go to the buffer in one append, before the caller answers 202.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import orjson
+from pydantic import ValidationError
+
+from core.buffer.port import EventBuffer
+from core.ingest.context import RequestContext
+from core.ingest.edge import Edge
+from core.ingest.schemas import BrowserEvent, ServerEvent, describe
+from core.metrics import Metrics
+from core.tenancy.origins import origin_allowed
+from core.tenancy.service import TenancyService
+
+
+class OriginNotAllowed(PermissionError):
+    pass
+
+
+@dataclass(slots=True)
+class IngestResult:
+    accepted: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    reasons: list[str] = field(default_factory=list)  # bounded categories, for metrics labels
+
+    def reject(self, index: int, error: str, reason: str) -> None:
+        self.rejected.append({"index": index, "error": error})
+        self.reasons.append(reason)
+
+
+class IngestService:
+    def __init__(self, *, edge: Edge, buffer: EventBuffer, tenancy: TenancyService, metrics: Metrics) -> None:
+        self._edge = edge
+        self._buffer = buffer
+        self._tenancy = tenancy
+        self._metrics = metrics
+
+    def collect_browser(self, items: Sequence[object], ctx: RequestContext, origin: str | None,
+                        forced_type: str | None = None) -> IngestResult:
+        result, records = IngestResult(), []
+        for index, item in enumerate(items):
+            if forced_type and isinstance(item, dict):
+                item = {**item, "type": forced_type}
+            try:
+                event = BrowserEvent.model_validate(item)
+            except ValidationError as exc:
+                result.reject(index, describe(exc), "invalid")
+                continue
+            site = self._tenancy.site(event.site_id)
+            if site is None:
+                result.reject(index, f"site_id: unknown site {event.site_id!r}", "unknown_site")
+                continue
+            if origin and not origin_allowed(origin, list(site.allowed_origins)):
+                raise OriginNotAllowed(f"origin {origin} is not allowed for site {site.id}")
+            if event.type == "pageview" and not event.url.startswith(("http://", "https://")):
+                result.reject(index, "url: a pageview needs an absolute http(s) URL", "invalid")
+                continue
+            records.append(self._edge.from_browser(event, ctx))
+        return self._commit(records, result)
+
+    def collect_server(self, items: Sequence[object], site_id: str, ctx: RequestContext) -> IngestResult:
+        result, records = IngestResult(), []
+        for index, item in enumerate(items):
+            try:
+                event = ServerEvent.model_validate(item)
+            except ValidationError as exc:
+                result.reject(index, describe(exc), "invalid")
+                continue
+            records.append(self._edge.from_server(event, site_id, ctx))
+        return self._commit(records, result)
+
+    def _commit(self, records: list[dict], result: IngestResult) -> IngestResult:
+        if records:
+            self._buffer.append([orjson.dumps(records)])
+        result.accepted = len(records)
+        self._metrics.accepted.inc(len(records))
+        for reason in result.reasons:
+            self._metrics.rejected.labels(reason).inc()
+        return result

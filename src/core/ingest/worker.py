@@ -1,0 +1,157 @@
+"""The worker: drains the durable buffer into the events log, then tells the modules.
+
+Order per batch: decode, drop duplicates (ledger, and the log itself for redelivered records),
+write the log, remember the ids, publish on the bus, ack the buffer. A crash anywhere before the
+ack means the batch comes back as redelivered and is neither written twice nor lost. While the
+store is unreachable the batch is retried with back-off (it is safe in the buffer); rows the
+store refuses for good are isolated by bisection and dead-lettered with the reason.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+import orjson
+
+from core.analytics.port import AnalyticsUnavailable
+from core.buffer.port import BufferRecord, EventBuffer
+from core.bus.bus import EventBus
+from core.bus.events import event_from_record
+from core.ingest.dead_letters import DeadLetters
+from core.ingest.dedup import DedupLedger
+from core.ingest.event_log import EventLog
+from core.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(self, *, buffer: EventBuffer, event_log: EventLog, dedup: DedupLedger, bus: EventBus,
+                 dead_letters: DeadLetters, metrics: Metrics, batch_records: int = 500,
+                 poll_ms: int = 200, retry_max_s: float = 30.0) -> None:
+        self._buffer = buffer
+        self._log = event_log
+        self._dedup = dedup
+        self._bus = bus
+        self._dead = dead_letters
+        self._metrics = metrics
+        self._batch_records = batch_records
+        self._poll_ms = poll_ms
+        self._retry_max_s = retry_max_s
+        self._stop = threading.Event()
+        self._pending: list[BufferRecord] = []  # read but not acked: retried before reading more
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run_forever(self) -> None:
+        log.info("worker started (buffer: %s)", self._buffer.kind)
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # never let the loop die: the batch is kept and retried
+                log.exception("worker batch failed; retrying")
+                # Part of it may have been written before the failure: check the log next time.
+                self._pending = [replace(r, redelivered=True) for r in self._pending]
+                self._stop.wait(1.0)
+
+    def drain(self, timeout_s: float = 10.0) -> int:
+        """Process until the buffer is empty (used by tests and `utrack worker --once`)."""
+        total, deadline = 0, time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            n = self.run_once(block_ms=0)
+            total += n
+            if n == 0 and self._buffer.backlog() == 0:
+                break
+        return total
+
+    def run_once(self, block_ms: int | None = None) -> int:
+        records = self._pending or self._buffer.read(
+            self._batch_records, self._poll_ms if block_ms is None else block_ms)
+        if not records:
+            return 0
+        self._pending = records
+        events = self._decode(records)
+        fresh = self._drop_duplicates(events)
+        replayed = self._already_logged([e for e, redelivered in fresh if redelivered])
+        if replayed is None:
+            return 0  # stopping while the store is down: leave the records in the buffer
+        to_write = [e for e, _ in fresh if (e["site_id"], e["event_id"]) not in replayed]
+        written = self._write(to_write)
+        if written is None:
+            return 0  # stopping while the store is down: leave the records in the buffer
+        self._dedup.remember((e["site_id"], e["event_id"]) for e, _ in fresh)
+        # Replayed events are published again: their first publish may not have happened.
+        failures = self._bus.publish([event_from_record(e) for e, _ in fresh])
+        for name in failures:
+            self._metrics.bus_failures.labels(name).inc()
+        self._buffer.ack(records)
+        self._pending = []
+        self._metrics.batch_size.observe(len(events))
+        return len(events)
+
+    def _decode(self, records: Sequence[BufferRecord]) -> list[tuple[dict, bool]]:
+        events = []
+        for record in records:
+            try:
+                events.extend((e, record.redelivered) for e in orjson.loads(record.payload))
+            except (orjson.JSONDecodeError, TypeError) as exc:
+                self._dead_letter("decode", str(exc), [{"raw": record.payload.decode("utf-8", "replace")}])
+        return events
+
+    def _drop_duplicates(self, events: list[tuple[dict, bool]]) -> list[tuple[dict, bool]]:
+        unique: dict[tuple[str, str], tuple[dict, bool]] = {}
+        for event, redelivered in events:
+            unique.setdefault((event["site_id"], event["event_id"]), (event, redelivered))
+        seen = self._dedup.seen(list(unique))
+        self._metrics.duplicates.inc(len(events) - len(unique) + len(seen))
+        return [v for k, v in unique.items() if k not in seen]
+
+    def _already_logged(self, events: list[dict]) -> set[tuple[str, str]] | None:
+        if not events:
+            return set()
+        ids = self._with_retry(lambda: self._log.existing_ids(events))
+        if ids is None:
+            return None
+        return {(e["site_id"], e["event_id"]) for e in events if e["event_id"] in ids}
+
+    def _write(self, events: list[dict]) -> int | None:
+        if not events:
+            return 0
+        ok = self._with_retry(lambda: self._write_isolating_bad_rows(events))
+        return None if ok is None else len(events)
+
+    def _write_isolating_bad_rows(self, events: list[dict]) -> bool:
+        started = time.perf_counter()
+        try:
+            self._log.write(events)
+        except AnalyticsUnavailable:
+            raise
+        except Exception as exc:
+            if len(events) == 1:
+                self._dead_letter("events_log", f"{type(exc).__name__}: {exc}", events)
+                return True
+            mid = len(events) // 2
+            self._write_isolating_bad_rows(events[:mid])
+            self._write_isolating_bad_rows(events[mid:])
+            return True
+        self._metrics.write_seconds.observe(time.perf_counter() - started)
+        self._metrics.written.inc(len(events))
+        return True
+
+    def _with_retry(self, call):
+        delay = 0.1
+        while True:
+            try:
+                return call()
+            except AnalyticsUnavailable as exc:
+                log.warning("analytics store unavailable (%s); retrying in %.1fs", exc, delay)
+                if self._stop.wait(delay):
+                    return None
+                delay = min(delay * 2, self._retry_max_s)
+
+    def _dead_letter(self, stage: str, reason: str, payload: list[dict]) -> None:
+        self._dead(stage, reason, payload)
+        self._metrics.dead_lettered.labels(stage).inc(len(payload))

@@ -1,0 +1,59 @@
+"""All SQL of tenancy, salts and dead letters. Flushes, never commits (the unit of work does)."""
+
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.db.models import ApiKey, DailySalt, DeadLetter, Site
+
+
+class TenancyRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add_site(self, site: Site, keys: list[ApiKey]) -> None:
+        self._s.add(site)
+        self._s.flush()
+        self._s.add_all(keys)
+        self._s.flush()
+
+    def get_site(self, site_id: str) -> Site | None:
+        return self._s.get(Site, site_id)
+
+    def list_sites(self) -> list[Site]:
+        return list(self._s.scalars(select(Site).order_by(Site.created_at)))
+
+    def key_by_hash(self, key_hash: str) -> ApiKey | None:
+        return self._s.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
+
+
+class SaltRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, day: date) -> bytes | None:
+        row = self._s.get(DailySalt, day)
+        return row.salt if row else None
+
+    def add(self, day: date, salt: bytes) -> None:
+        self._s.add(DailySalt(day=day, salt=salt))
+        self._s.flush()
+
+    def delete_before(self, day: date) -> int:
+        return self._s.execute(delete(DailySalt).where(DailySalt.day < day)).rowcount or 0
+
+
+class DeadLetterRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, stage: str, reason: str, payload: list[dict]) -> None:
+        self._s.add(DeadLetter(stage=stage, reason=reason[:4000], payload=payload))
+        self._s.flush()
+
+    def recent(self, limit: int = 100) -> list[DeadLetter]:
+        return list(self._s.scalars(select(DeadLetter).order_by(DeadLetter.id.desc()).limit(limit)))
+
+    def count(self) -> int:
+        return len(self._s.scalars(select(DeadLetter.id)).all())

@@ -1,0 +1,94 @@
+"""Tenancy: sites, their keys and allowed origins. Every request resolves its site here.
+
+Lookups are cached in-process for a few seconds: the database stays the only copy, the cache
+just keeps the collect path from querying it on every event.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.db.models import ApiKey, Site
+from core.db.unit_of_work import UnitOfWork
+from core.tenancy.keys import PUBLIC_PREFIX, SECRET_PREFIX, hash_key, new_key, new_site_id
+from core.tenancy.origins import default_origins
+from core.tenancy.repository import TenancyRepository
+
+
+class TenancyError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    id: str
+    domain: str
+    allowed_origins: tuple[str, ...]
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedSite:
+    site_id: str
+    domain: str
+    timezone: str
+    allowed_origins: list[str]
+    public_key: str
+    secret_key: str
+
+
+class TenancyService:
+    def __init__(self, *, uow: Callable[[], UnitOfWork], cache_ttl_s: float = 5.0) -> None:
+        self._uow = uow
+        self._ttl = cache_ttl_s
+        self._sites: dict[str, tuple[float, SiteInfo | None]] = {}
+        self._keys: dict[str, tuple[float, tuple[str, str] | None]] = {}
+
+    def create_site(self, *, domain: str, timezone: str = "UTC",
+                    allowed_origins: list[str] | None = None) -> CreatedSite:
+        domain = domain.strip().lower()
+        if not domain or "/" in domain or " " in domain:
+            raise TenancyError(f"not a domain name: {domain!r}")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise TenancyError(f"unknown time zone: {timezone!r}") from exc
+        origins = allowed_origins or default_origins(domain)
+        site_id, public_key, secret_key = new_site_id(), new_key(PUBLIC_PREFIX), new_key(SECRET_PREFIX)
+        keys = [ApiKey(site_id=site_id, kind=kind, key_hash=hash_key(key), prefix=key[:7])
+                for kind, key in (("public", public_key), ("secret", secret_key))]
+        with self._uow() as session:
+            TenancyRepository(session).add_site(
+                Site(id=site_id, domain=domain, allowed_origins=origins, timezone=timezone), keys)
+        return CreatedSite(site_id, domain, timezone, origins, public_key, secret_key)
+
+    def list_sites(self) -> list[SiteInfo]:
+        with self._uow() as session:
+            return [_info(s) for s in TenancyRepository(session).list_sites()]
+
+    def site(self, site_id: str) -> SiteInfo | None:
+        hit = self._sites.get(site_id)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        with self._uow() as session:
+            row = TenancyRepository(session).get_site(site_id)
+            info = _info(row) if row else None
+        self._sites[site_id] = (time.monotonic() + self._ttl, info)
+        return info
+
+    def key_owner(self, key: str) -> tuple[str, str] | None:
+        """(site_id, kind) of a presented key, or None when the key is unknown."""
+        digest = hash_key(key)
+        hit = self._keys.get(digest)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        with self._uow() as session:
+            row = TenancyRepository(session).key_by_hash(digest)
+            owner = (row.site_id, row.kind) if row else None
+        self._keys[digest] = (time.monotonic() + self._ttl, owner)
+        return owner
+
+
+def _info(site: Site) -> SiteInfo:
+    return SiteInfo(site.id, site.domain, tuple(site.allowed_origins or ()), site.timezone)

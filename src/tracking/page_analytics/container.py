@@ -1,0 +1,15 @@
+"""page_analytics' container: declares that it needs core, builds its store, service, handlers."""
+
+from dependency_injector import containers, providers
+
+from tracking.page_analytics.clickhouse import PageviewStore
+from tracking.page_analytics.handlers import PageAnalyticsHandlers
+from tracking.page_analytics.service import PageAnalyticsService
+
+
+class PageAnalyticsContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+
+    store = providers.Singleton(PageviewStore, analytics=core.analytics)
+    service = providers.Singleton(PageAnalyticsService, store=store)
+    handlers = providers.Singleton(PageAnalyticsHandlers, store=store)
