@@ -1,0 +1,108 @@
+"""Runs the real service as a subprocess (`utrack serve`), the way a user does, for e2e tests."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from core.config.settings import Settings
+from tests.servers import free_port, wait_for_port
+
+UTRACK = str(Path(sys.executable).with_name("utrack"))
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UT_")}
+    env.update({
+        "UT_DATA_DIR": str(settings.data_dir),
+        "UT_DATABASE_URL": settings.database_url,
+        "UT_REDIS_URL": settings.redis_url,
+        "UT_CLICKHOUSE_URL": settings.clickhouse_url,
+        "UT_BUFFER_STREAM": settings.buffer_stream,
+        "UT_BUFFER_CLAIM_IDLE_MS": str(settings.buffer_claim_idle_ms),
+        "UT_WORKER_POLL_MS": "50",
+        "UT_LOG_LEVEL": "warning",
+    })
+    return env
+
+
+class Service:
+    def __init__(self, settings: Settings, log_path: Path) -> None:
+        self.env = settings_env(settings)
+        self.log_path = log_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def utrack(self, *args: str) -> str:
+        out = subprocess.run([UTRACK, *args], env=self.env, capture_output=True, text=True, timeout=120)
+        if out.returncode != 0:
+            raise RuntimeError(f"utrack {' '.join(args)} failed: {out.stderr[-2000:]}")
+        return out.stdout
+
+    def create_site(self, domain: str = "shop.example", timezone: str = "UTC") -> dict:
+        return json.loads(self.utrack("sites", "create", "--domain", domain, "--timezone", timezone))
+
+    def start(self) -> "Service":
+        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child process
+        self.proc = subprocess.Popen([UTRACK, "serve", "--port", str(self.port)], env=self.env,
+                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for_port(self.port, 60, self.proc)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hook runs, nothing is flushed."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10)
+
+    def logs(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    return last
+
+
+_COUNT_SCRIPT = """
+import json, sys
+from core.analytics.factory import build_analytics_store
+from core.config.settings import Settings
+store = build_analytics_store(Settings())
+rows = store.query(sys.argv[1], {"site_id": sys.argv[2]})
+print(json.dumps([[str(v) for v in r] for r in rows]))
+store.close()
+"""
+
+
+def query_events_log(service: Service, sql: str, site_id: str) -> list[list[str]]:
+    """Query the analytics store from a separate process (chDB allows one owner per data dir,
+    so the service must be stopped first in embedded mode)."""
+    out = subprocess.run([sys.executable, "-c", _COUNT_SCRIPT, sql, site_id], env=service.env,
+                         capture_output=True, text=True, timeout=120)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout)
