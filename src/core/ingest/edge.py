@@ -8,7 +8,7 @@ event gets an `event_id` so duplicates can be dropped downstream.
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from core.ingest.context import Enricher, RequestContext
 from core.ingest.schemas import BrowserEvent, ServerEvent
@@ -55,8 +55,9 @@ class Edge:
 
     def _base(self, *, site_id, type_, name, url, referrer, event_id, ts_ms, received_ms, props,
               visitor_id) -> dict:
-        page = urlsplit(url) if url else None
-        ref_host = (urlsplit(referrer).hostname or "") if referrer else ""
+        page = _split(url)
+        ref = _split(referrer)
+        ref_host = (ref.hostname or "") if ref else ""
         return {
             "site_id": site_id,
             "event_id": str(event_id or uuid.uuid4()),
@@ -96,6 +97,15 @@ class Edge:
         else:
             ts = timestamp
         return min(ts, received_ms)  # servers may backfill the past, never the future
+
+
+def _split(url: str) -> SplitResult | None:
+    """The parsed URL, or None when empty or unparsable (e.g. "http://[::1"): one bad field must
+    not turn the whole request into a 500 and cost the other events of the batch."""
+    try:
+        return urlsplit(url) if url else None
+    except ValueError:
+        return None
 
 
 def _scalar(value) -> str:

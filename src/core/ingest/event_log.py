@@ -6,6 +6,7 @@ arrays; `ts` and `day` are derived from the exact millisecond `ts_ms`.
 """
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from core.analytics.migrations import Migration
 from core.analytics.port import AnalyticsStore
@@ -61,10 +62,11 @@ COLUMNS = (
     "utm_term", "utm_content",
 )
 _DEFAULTS = {"session_id": 0, "is_bot": 0, "user_id": ""}
+_EPOCH = date(1970, 1, 1)
 
 EXISTING_IDS = """
 SELECT toString(event_id) FROM events
-WHERE site_id IN %(sites)s AND day BETWEEN toDate(%(day_from)s) AND toDate(%(day_to)s)
+WHERE site_id IN %(sites)s AND day BETWEEN %(day_from)s AND %(day_to)s
   AND event_id IN %(ids)s
 """
 
@@ -83,7 +85,8 @@ class EventLog:
         days = [r["ts_ms"] // 86_400_000 for r in records]
         rows = self._store.query(EXISTING_IDS, {
             "sites": sorted({r["site_id"] for r in records}),
-            "day_from": min(days) * 86_400, "day_to": max(days) * 86_400,
+            # Dates, not unix seconds: toDate(seconds) is taken in the server's own time zone.
+            "day_from": _EPOCH + timedelta(days=min(days)), "day_to": _EPOCH + timedelta(days=max(days)),
             "ids": sorted({r["event_id"] for r in records}),
         })
         return {row[0] for row in rows}

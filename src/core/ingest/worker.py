@@ -105,7 +105,9 @@ class Worker:
         unique: dict[tuple[str, str], tuple[dict, bool]] = {}
         for event, redelivered in events:
             unique.setdefault((event["site_id"], event["event_id"]), (event, redelivered))
-        seen = self._dedup.seen(list(unique))
+        # Redelivered records skip the ledger: a dead worker may have remembered their ids without
+        # publishing them. The log check decides what to write, and they are all republished.
+        seen = self._dedup.seen([key for key, (_, redelivered) in unique.items() if not redelivered])
         self._metrics.duplicates.inc(len(events) - len(unique) + len(seen))
         return [v for k, v in unique.items() if k not in seen]
 
@@ -134,8 +136,11 @@ class Worker:
                 self._dead_letter("events_log", f"{type(exc).__name__}: {exc}", events)
                 return True
             mid = len(events) // 2
-            self._write_isolating_bad_rows(events[:mid])
-            self._write_isolating_bad_rows(events[mid:])
+            # Each half is retried on its own: retrying the whole batch after an outage here
+            # would write the halves already written a second time.
+            for half in (events[:mid], events[mid:]):
+                if self._with_retry(lambda half=half: self._write_isolating_bad_rows(half)) is None:
+                    raise AnalyticsUnavailable("stopping while the store is down") from None
             return True
         self._metrics.write_seconds.observe(time.perf_counter() - started)
         self._metrics.written.inc(len(events))

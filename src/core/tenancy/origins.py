@@ -9,10 +9,14 @@ def default_origins(domain: str) -> list[str]:
 
 
 def origin_allowed(origin: str, allowed: list[str]) -> bool:
-    parts = urlsplit(origin.lower())
+    try:
+        parts = urlsplit(origin.lower())
+        port = parts.port
+    except ValueError:  # a bad port or a broken IPv6 host: the header is garbage, refuse it (not a 500)
+        return False
     if not parts.scheme or not parts.hostname:
         return False
-    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    host = parts.hostname + (f":{port}" if port else "")
     for pattern in allowed:
         p = urlsplit(pattern.lower())
         if p.scheme != parts.scheme:
