@@ -4,7 +4,6 @@ import json
 import logging
 import signal
 import sys
-import threading
 
 import typer
 
@@ -46,9 +45,8 @@ def worker(once: bool = typer.Option(False, help="Drain the buffer once, then ex
         if once:
             typer.echo(json.dumps({"processed": work.drain(timeout_s=300)}))
             return
-        stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: (work.stop(), stop.set()))
+            signal.signal(sig, lambda *_: work.stop())
         work.run_forever()
     finally:
         from core.di.container import close_core
@@ -94,12 +92,18 @@ def sites_list() -> None:
 
 
 def _core():
+    """Core's container for site management; the transactional schema is brought up to date first
+    (idempotent), so `sites create` works on a fresh install before the first `serve`."""
+    from alembic import command
     from dependency_injector import providers
 
+    from bootstrap.migrate import alembic_config
     from core.di.container import CoreContainer
 
-    container = CoreContainer(settings=providers.Object(Settings()))
-    return container
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(settings), "head")
+    return CoreContainer(settings=providers.Object(settings))
 
 
 def _asdict(obj) -> dict:
