@@ -11,6 +11,7 @@ import fcntl
 import os
 import struct
 import threading
+import time
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +39,7 @@ class DiskLogBuffer:
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
+            self._lock_file.close()
             raise BufferLocked(f"{self._dir} is used by another process") from exc
         self._committed = self._load_offset()
         self._write_seg, self._write_fd, self._write_pos = self._open_tail()
@@ -71,17 +73,24 @@ class DiskLogBuffer:
 
     # ---- reading -------------------------------------------------------------------------
     def read(self, max_records: int, block_ms: int) -> list[BufferRecord]:
-        with self._cond:
-            if self._read == (self._write_seg, self._write_pos) and block_ms > 0:
-                self._cond.wait(block_ms / 1000)
-            end = (self._write_seg, self._write_pos)
-        records = []
-        for (seg, pos), payload in self._scan(self._read, end):
-            records.append(BufferRecord(f"{seg}:{pos}", payload, (seg, pos) <= self._recovery_end))
-            self._read = (seg, pos)
-            if len(records) >= max_records:
-                break
-        return records
+        deadline = time.monotonic() + block_ms / 1000
+        while True:
+            with self._cond:
+                remaining = deadline - time.monotonic()
+                if self._read == (self._write_seg, self._write_pos) and remaining > 0:
+                    self._cond.wait(remaining)
+                end = (self._write_seg, self._write_pos)
+            records = []
+            for (seg, pos), payload in self._scan(self._read, end):
+                records.append(BufferRecord(f"{seg}:{pos}", payload, (seg, pos) <= self._recovery_end))
+                self._read = (seg, pos)
+                if len(records) >= max_records:
+                    break
+            if records or time.monotonic() >= deadline:
+                return records
+            # Nothing complete lies between here and the end (e.g. an empty segment left by a
+            # crash right after rotation): move to the end so the next wait really blocks.
+            self._read = max(self._read, end)
 
     def _scan(self, start: tuple[int, int], end: tuple[int, int]):
         """Yield ((segment, position after record), payload) from start up to end."""

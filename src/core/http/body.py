@@ -44,4 +44,6 @@ def _gunzip(raw: bytes, max_bytes: int) -> bytes:
         raise HTTPException(400, f"body is not valid gzip: {exc}") from exc
     if len(out) > max_bytes or decompressor.unconsumed_tail:
         raise HTTPException(413, f"decompressed body larger than {max_bytes} bytes")
+    if not decompressor.eof:
+        raise HTTPException(400, "gzip body is truncated")
     return out

@@ -35,7 +35,10 @@ def _origin(request: Request) -> str | None:
         return origin
     referer = request.headers.get("referer")
     if referer:
-        parts = urlsplit(referer)
+        try:
+            parts = urlsplit(referer)
+        except ValueError:  # a malformed Referer is the client's problem, not a 500
+            return None
         return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
     return None
 

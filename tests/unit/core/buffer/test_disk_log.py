@@ -181,8 +181,6 @@ def test_the_lock_is_released_on_close(open_buffer):
     open_buffer()  # does not raise
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: read() does not block when the tail segment is empty "
-                                       "after a crash right after rotation, so the worker loop spins")
 def test_read_blocks_when_a_crash_left_an_empty_next_segment(open_buffer, tmp_path):
     buf = open_buffer(segment_bytes=64)
     buf.append([b"x" * 40])
