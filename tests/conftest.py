@@ -52,7 +52,7 @@ def pg_session_factory(postgres_url):
 
 @pytest.fixture
 def redis_client(redis_url):
-    """A real Redis client; keys the test made under its unique prefix are removed afterwards."""
+    """A real Redis client (db 0); each test deletes the keys it made (use `unique` in their names)."""
     import redis
 
     client = redis.Redis.from_url(redis_url)
