@@ -24,7 +24,7 @@ def postgres_url():
     from bootstrap.migrate import alembic_config
 
     url, name = servers.create_postgres_database()
-    command.upgrade(alembic_config(Settings(database_url=url)), "head")
+    command.upgrade(alembic_config(Settings(database_url=url)), "heads")
     yield url
     servers.drop_postgres_database(name)
 

@@ -4,7 +4,7 @@ import logging
 
 from fastapi import FastAPI
 
-from bootstrap.container import build_container, connect_subscriptions
+from bootstrap.container import build_container, connect_modules
 from bootstrap.modules import installed_modules
 from core.config.settings import Settings
 from core.di.container import close_core
@@ -17,8 +17,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     modules = installed_modules()
     container = build_container(settings, modules)
-    connect_subscriptions(container, modules)
-    container.wire(modules=[*(f"core.http.{m}" for m in ("auth", "collect", "ops", "server_api")),
+    connect_modules(container, modules)
+    container.wire(modules=[*(f"core.http.{m}" for m in ("auth", "collect", "ops", "server_api", "stats")),
                             *(f"tracking.{m.name}.routes" for m in modules if m.router is not None)])
 
     def shutdown() -> None:

@@ -102,7 +102,7 @@ def _core():
 
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(settings), "head")
+    command.upgrade(alembic_config(settings), "heads")
     return CoreContainer(settings=providers.Object(settings))
 
 

@@ -12,12 +12,20 @@ def build_container(settings: Settings, modules: tuple[TrackingModule, ...]) -> 
     app.core = providers.Container(CoreContainer, settings=providers.Object(settings))
     for module in modules:
         setattr(app, module.name, providers.Container(module.container, core=app.core))
-    app.core.enrichers.override(providers.List(*(
-        _provider(app, module.name, name) for module in modules for name in module.enrichers)))
+    for hook in ("enrichers", "event_types", "batch_processors"):
+        getattr(app.core, hook).override(providers.List(*(
+            _provider(app, module.name, name) for module in modules for name in getattr(module, hook))))
     return app
 
 
-def connect_subscriptions(app: containers.DynamicContainer, modules: tuple[TrackingModule, ...]) -> None:
+def connect_modules(app: containers.DynamicContainer, modules: tuple[TrackingModule, ...]) -> None:
+    """Subscribe module handlers to the bus and register their stats with the stats registry."""
+    stats = app.core.stats()
+    for module in modules:
+        for name in module.aggregates:
+            stats.add_aggregate(_provider(app, module.name, name)())
+        for prop, name in module.breakdowns:
+            stats.add_breakdown(prop, _provider(app, module.name, name)())
     bus = app.core.bus()
     for module in modules:
         for sub in module.subscriptions:

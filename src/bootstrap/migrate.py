@@ -1,4 +1,9 @@
-"""`utrack migrate`: Alembic for the transactional store, the ClickHouse runner for analytics."""
+"""`utrack migrate`: Alembic for the transactional store, the ClickHouse runner for analytics.
+
+Alembic history: core's revisions form the main line ("0001", "0002"...); each module that owns
+tables keeps its own branch (revision "<module>_0001", `branch_labels=("<module>",)`,
+`depends_on="0001"`), so modules never fight over one linear history. Upgrade target: "heads".
+"""
 
 from pathlib import Path
 
@@ -23,7 +28,7 @@ def alembic_config(settings: Settings) -> Config:
 
 def migrate_all(settings: Settings) -> dict[str, list[int]]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(settings), "head")
+    command.upgrade(alembic_config(settings), "heads")  # core's history plus each module's branch
     store = build_analytics_store(settings)
     try:
         applied = {"core": migrate(store, "core", EVENTS_MIGRATIONS)}

@@ -18,9 +18,19 @@ class Subscription:
 
 @dataclass(frozen=True, slots=True)
 class TrackingModule:
+    """Everything bootstrap needs to plug a module in. Strings name providers of its container."""
+
     name: str
     container: type
     router: APIRouter | None = None
     subscriptions: tuple[Subscription, ...] = ()
     analytics_migrations: tuple[Migration, ...] = ()
-    enrichers: tuple[str, ...] = field(default=())  # provider names, run by the edge in list order
+    # Edge hooks, run in the request before the 202, in module order (see core.ingest.context.Enricher).
+    enrichers: tuple[str, ...] = ()
+    # Extra event types the collect endpoints accept (see core.ingest.event_types.EventTypeSpec).
+    event_types: tuple[str, ...] = ()
+    # Worker hooks: `process(records)` on each fresh batch before it is written (e.g. sessions).
+    batch_processors: tuple[str, ...] = ()
+    # Stats: contributors to /stats/aggregate, and (property, provider) pairs for /stats/breakdown.
+    aggregates: tuple[str, ...] = ()
+    breakdowns: tuple[tuple[str, str], ...] = field(default=())

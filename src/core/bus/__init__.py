@@ -1,4 +1,15 @@
 from core.bus.bus import EventBus, Subscriber
-from core.bus.events import EventTracked, PageViewed, TrackedEvent, event_from_record
+from core.bus.events import (
+    EcommerceEventTracked,
+    EngagementRecorded,
+    EventTracked,
+    PageViewed,
+    TrackedEvent,
+    VitalMeasured,
+    event_from_record,
+)
 
-__all__ = ["EventBus", "EventTracked", "PageViewed", "Subscriber", "TrackedEvent", "event_from_record"]
+__all__ = [
+    "EcommerceEventTracked", "EngagementRecorded", "EventBus", "EventTracked", "PageViewed", "Subscriber",
+    "TrackedEvent", "VitalMeasured", "event_from_record",
+]

@@ -41,6 +41,7 @@ class TrackedEvent:
     utm_campaign: str = ""
     utm_term: str = ""
     utm_content: str = ""
+    data: str = ""  # JSON of the type-specific payload (ecommerce, vitals...), validated at the edge
 
     def to_record(self) -> dict:
         record = asdict(self)
@@ -58,7 +59,28 @@ class EventTracked(TrackedEvent):
     """A custom, named event happened (a click, a sign-up, anything the site tracks)."""
 
 
-EVENT_CLASSES: dict[str, type[TrackedEvent]] = {"pageview": PageViewed}
+@dataclass(frozen=True, slots=True)
+class EcommerceEventTracked(TrackedEvent):
+    """A shop event (GA4 names: view_item, add_to_cart, begin_checkout, purchase, refund...);
+    `data` holds the validated `ecommerce` object."""
+
+
+@dataclass(frozen=True, slots=True)
+class VitalMeasured(TrackedEvent):
+    """A Web Vital (LCP, INP, CLS, FCP, TTFB) measured on a page; `data` holds value and metric id."""
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementRecorded(TrackedEvent):
+    """A page was left: `data` holds engaged time and maximum scroll depth."""
+
+
+EVENT_CLASSES: dict[str, type[TrackedEvent]] = {
+    "pageview": PageViewed,
+    "ecommerce": EcommerceEventTracked,
+    "vitals": VitalMeasured,
+    "engagement": EngagementRecorded,
+}
 FIELD_NAMES = frozenset(f.name for f in fields(TrackedEvent))
 
 

@@ -20,6 +20,7 @@ from core.ingest.service import IngestService
 from core.ingest.worker import Worker
 from core.metrics import Metrics
 from core.realtime.client import build_redis
+from core.stats.registry import StatsRegistry
 from core.tenancy.salts import DailySalts
 from core.tenancy.service import TenancyService
 
@@ -42,16 +43,22 @@ class CoreContainer(containers.DeclarativeContainer):
     bus = providers.Singleton(EventBus, max_attempts=settings.provided.bus_max_attempts,
                               dead_letters=dead_letters)
 
+    # Filled by bootstrap from the modules' declarations (core never names a module).
     enrichers = providers.List()
+    event_types = providers.List()
+    batch_processors = providers.List()
+    stats = providers.Singleton(StatsRegistry)
+
     edge = providers.Singleton(Edge, salts=salts, enrichers=enrichers,
                                clock_skew_max_s=settings.provided.clock_skew_max_s)
-    ingest = providers.Singleton(IngestService, edge=edge, buffer=buffer, tenancy=tenancy, metrics=metrics)
+    ingest = providers.Singleton(IngestService, edge=edge, buffer=buffer, tenancy=tenancy, metrics=metrics,
+                                 event_types=event_types)
 
     event_log = providers.Singleton(EventLog, store=analytics)
     dedup = providers.Singleton(DedupLedger, client=redis, ttl_s=settings.provided.dedup_ttl_s)
     worker = providers.Singleton(
         Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,
-        metrics=metrics, batch_records=settings.provided.worker_batch_records,
+        metrics=metrics, processors=batch_processors, batch_records=settings.provided.worker_batch_records,
         poll_ms=settings.provided.worker_poll_ms, retry_max_s=settings.provided.worker_retry_max_s)
 
 

@@ -10,12 +10,11 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from core.di.container import CoreContainer
-from core.http import collect, ops, server_api
+from core.http import collect, ops, server_api, stats
 from core.http.cors import CollectCors
 from core.http.responses import json_response
 
 log = logging.getLogger(__name__)
-CORE_ROUTE_MODULES = (collect, ops, server_api)
 
 DESCRIPTION = """First-party, privacy-first web and e-commerce analytics.
 
@@ -46,7 +45,7 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
 
     app = FastAPI(title="Universal Tracking", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
-    for router in (collect.router, server_api.router, ops.router, *routers):
+    for router in (collect.router, server_api.router, stats.router, ops.router, *routers):
         app.include_router(router)
     app.add_middleware(CollectCors)
     _install_request_metrics(app, core)

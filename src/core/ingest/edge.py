@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import SplitResult, urlsplit
 
+import orjson
+
 from core.ingest.context import Enricher, RequestContext
 from core.ingest.schemas import BrowserEvent, ServerEvent
 from core.tenancy.salts import DailySalts
@@ -24,13 +26,15 @@ class Edge:
         self._enrichers = list(enrichers)
         self._skew_max_ms = clock_skew_max_s * 1000
 
-    def from_browser(self, event: BrowserEvent, ctx: RequestContext) -> dict:
+    def from_browser(self, event: BrowserEvent, ctx: RequestContext, data: dict | None = None) -> dict:
         name = "pageview" if event.type == "pageview" else (event.name or "event")
         record = self._base(
             site_id=event.site_id, type_=event.type, name=name, url=event.url, referrer=event.referrer,
             event_id=event.event_id, ts_ms=self._event_time(event.ts, event.sent_at, ctx.received_ms),
             received_ms=ctx.received_ms, props=event.props,
             visitor_id=self._salts.visitor_id(event.site_id, ctx.ip, ctx.user_agent))
+        if data:
+            record["data"] = orjson.dumps(data).decode()
         self._enrich(record, ctx)
         return record
 

@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS events (
     utm_medium String,
     utm_campaign String,
     utm_term String,
-    utm_content String
+    utm_content String,
+    data String
 ) ENGINE = MergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (site_id, day, visitor_id, ts)
@@ -59,7 +60,7 @@ COLUMNS = (
     "user_id", "url", "hostname", "pathname", "referrer", "referrer_domain", "prop_keys",
     "prop_values", "browser", "browser_version", "os", "os_version", "device_type", "is_bot",
     "country", "region", "city", "source", "channel", "utm_source", "utm_medium", "utm_campaign",
-    "utm_term", "utm_content",
+    "utm_term", "utm_content", "data",
 )
 _DEFAULTS = {"session_id": 0, "is_bot": 0, "user_id": ""}
 _EPOCH = date(1970, 1, 1)

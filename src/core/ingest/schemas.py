@@ -1,7 +1,7 @@
 """The wire shapes of incoming events: strict, bounded, with errors a developer can act on."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
@@ -27,7 +27,8 @@ class BrowserEvent(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     site_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    type: Literal["pageview", "event"] = "event"
+    type: Annotated[str, StringConstraints(min_length=1, max_length=32)] = Field(
+        "event", description="`pageview`, `event`, or a type a module registers (`ecommerce`, `vitals`...).")
     name: Annotated[str, StringConstraints(max_length=200)] = ""
     url: Annotated[str, StringConstraints(max_length=2048)] = ""
     referrer: Annotated[str, StringConstraints(max_length=2048)] = ""
@@ -55,6 +56,10 @@ class ServerEvent(BaseModel):
     properties: dict[PropKey, Scalar] = Field(default_factory=dict)
 
     _props = field_validator("properties")(_check_props)
+
+
+BROWSER_FIELDS = frozenset(BrowserEvent.model_fields)
+CORE_TYPES = frozenset({"pageview", "event"})
 
 
 def describe(error: ValidationError) -> str:

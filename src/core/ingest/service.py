@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from core.buffer.port import EventBuffer
 from core.ingest.context import RequestContext
 from core.ingest.edge import Edge
-from core.ingest.schemas import BrowserEvent, ServerEvent, describe
+from core.ingest.event_types import EventTypeSpec
+from core.ingest.schemas import BROWSER_FIELDS, CORE_TYPES, BrowserEvent, ServerEvent, describe
 from core.metrics import Metrics
 from core.tenancy.origins import origin_allowed
 from core.tenancy.service import TenancyService
@@ -36,7 +37,9 @@ class IngestResult:
 
 
 class IngestService:
-    def __init__(self, *, edge: Edge, buffer: EventBuffer, tenancy: TenancyService, metrics: Metrics) -> None:
+    def __init__(self, *, edge: Edge, buffer: EventBuffer, tenancy: TenancyService, metrics: Metrics,
+                 event_types: Sequence[EventTypeSpec] = ()) -> None:
+        self._types = {spec.type: spec for spec in event_types}
         self._edge = edge
         self._buffer = buffer
         self._tenancy = tenancy
@@ -49,9 +52,12 @@ class IngestService:
             if forced_type and isinstance(item, dict):
                 item = {**item, "type": forced_type}
             try:
-                event = BrowserEvent.model_validate(item)
+                event, data = self._validate_browser(item)
             except ValidationError as exc:
                 result.reject(index, describe(exc), "invalid")
+                continue
+            except ValueError as exc:
+                result.reject(index, str(exc), "invalid")
                 continue
             site = self._tenancy.site(event.site_id)
             if site is None:
@@ -62,8 +68,23 @@ class IngestService:
             if event.type == "pageview" and not event.url.startswith(("http://", "https://")):
                 result.reject(index, "url: a pageview needs an absolute http(s) URL", "invalid")
                 continue
-            records.append(self._edge.from_browser(event, ctx))
+            records.append(self._edge.from_browser(event, ctx, data))
         return self._commit(records, result)
+
+    def _validate_browser(self, item: object) -> tuple[BrowserEvent, dict]:
+        """The base event, plus the payload of a module-defined type (validated by its spec)."""
+        if not isinstance(item, dict):
+            raise ValueError("event: must be a JSON object")
+        extra = {k: v for k, v in item.items() if k not in BROWSER_FIELDS}
+        event = BrowserEvent.model_validate({k: v for k, v in item.items() if k in BROWSER_FIELDS})
+        spec = self._types.get(event.type)
+        if spec is None and event.type not in CORE_TYPES:
+            known = ", ".join(sorted(CORE_TYPES | set(self._types)))
+            raise ValueError(f"type: unknown event type {event.type!r} (one of: {known})")
+        unknown = sorted(set(extra) - (spec.fields if spec else frozenset()))
+        if unknown:
+            raise ValueError(f"{unknown[0]}: Extra inputs are not permitted")
+        return event, (spec.validate(event, extra) if spec else {})
 
     def collect_server(self, items: Sequence[object], site_id: str, ctx: RequestContext) -> IngestResult:
         result, records = IngestResult(), []

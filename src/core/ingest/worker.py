@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Protocol
 
 import orjson
 
@@ -27,9 +28,16 @@ from core.metrics import Metrics
 log = logging.getLogger(__name__)
 
 
+class BatchProcessor(Protocol):
+    """A module's hook into the worker: completes a batch of records in place before the write."""
+
+    def process(self, records: list[dict]) -> None: ...
+
+
 class Worker:
     def __init__(self, *, buffer: EventBuffer, event_log: EventLog, dedup: DedupLedger, bus: EventBus,
-                 dead_letters: DeadLetters, metrics: Metrics, batch_records: int = 500,
+                 dead_letters: DeadLetters, metrics: Metrics, processors: Sequence[BatchProcessor] = (),
+                 batch_records: int = 500,
                  poll_ms: int = 200, retry_max_s: float = 30.0) -> None:
         self._buffer = buffer
         self._log = event_log
@@ -37,6 +45,7 @@ class Worker:
         self._bus = bus
         self._dead = dead_letters
         self._metrics = metrics
+        self._processors = list(processors)
         self._batch_records = batch_records
         self._poll_ms = poll_ms
         self._retry_max_s = retry_max_s
@@ -78,6 +87,8 @@ class Worker:
         replayed = self._already_logged([e for e, redelivered in fresh if redelivered])
         if replayed is None:
             return 0  # stopping while the store is down: leave the records in the buffer
+        for processor in self._processors:  # e.g. session assignment, before the log is written
+            processor.process([e for e, _ in fresh])
         to_write = [e for e, _ in fresh if (e["site_id"], e["event_id"]) not in replayed]
         written = self._write(to_write)
         if written is None:

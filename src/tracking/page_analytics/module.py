@@ -15,4 +15,5 @@ MODULE = TrackingModule(
     router=routes.router,
     subscriptions=(Subscription(PageViewed, "handlers.on_page_viewed"),),
     analytics_migrations=clickhouse.MIGRATIONS,
+    aggregates=("service",),
 )

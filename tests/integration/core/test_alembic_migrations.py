@@ -36,11 +36,11 @@ def test_upgrade_downgrade_upgrade_on_a_fresh_database():
     url, name = servers.create_postgres_database()
     try:
         cfg = alembic_config(Settings(database_url=url))
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
         assert _tables(url) == TABLES
         command.downgrade(cfg, "base")
         assert _tables(url) == set()
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
         assert _tables(url) == TABLES
         assert _model_drift(url) == []
     finally:

@@ -242,3 +242,15 @@ def test_stopping_during_bisection_keeps_the_batch_and_a_restart_writes_each_row
     assert sorted(env.log.written_ids()) == ["a", "c"]
     assert [r["event_id"] for _, _, rows in env.dead.calls for r in rows] == ["b"]
     assert env.buffer.backlog() == 0
+
+
+def test_batch_processors_complete_records_before_they_are_written_and_published(env):
+    class SessionStamp:
+        def process(self, records: list[dict]) -> None:
+            for r in records:
+                r["session_id"] = 42
+
+    env.buffer.append([payload(event("a"), event("a"), event("b"))])
+    env.worker(processors=[SessionStamp()]).drain()
+    assert [r.get("session_id") for r in env.log.rows] == [42, 42]
+    assert {e.session_id for e in env.published} == {42}
