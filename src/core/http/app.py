@@ -2,7 +2,6 @@
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Sequence
 from contextlib import asynccontextmanager
 
@@ -12,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from core.di.container import CoreContainer
 from core.http import collect, ops, server_api, stats
 from core.http.cors import CollectCors
+from core.http.request_metrics import RequestMetrics
 from core.http.responses import json_response
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
     for router in (collect.router, server_api.router, stats.router, ops.router, *routers):
         app.include_router(router)
     app.add_middleware(CollectCors)
-    _install_request_metrics(app, core)
+    app.add_middleware(RequestMetrics, metrics=core.metrics())
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
@@ -57,16 +57,3 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
 
     return app
 
-
-def _install_request_metrics(app: FastAPI, core: CoreContainer) -> None:
-    metrics = core.metrics()
-
-    @app.middleware("http")
-    async def count_requests(request: Request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.requests.labels(path, str(response.status_code)).inc()
-        metrics.request_seconds.labels(path).observe(time.perf_counter() - started)
-        return response
