@@ -5,5 +5,6 @@ from core.modules import TrackingModule
 
 def installed_modules() -> tuple[TrackingModule, ...]:
     from tracking.page_analytics.module import MODULE as page_analytics
+    from tracking.web_vitals.module import MODULE as web_vitals
 
-    return (page_analytics,)
+    return (page_analytics, web_vitals)

@@ -1,0 +1,16 @@
+"""web_vitals' container: declares that it needs core, builds its store, service, handlers, event type."""
+
+from dependency_injector import containers, providers
+
+from tracking.web_vitals.clickhouse import VitalsStore
+from tracking.web_vitals.handlers import WebVitalsHandlers
+from tracking.web_vitals.service import VitalsEventType, WebVitalsService
+
+
+class WebVitalsContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+
+    store = providers.Singleton(VitalsStore, analytics=core.analytics)
+    service = providers.Singleton(WebVitalsService, store=store)
+    handlers = providers.Singleton(WebVitalsHandlers, store=store)
+    event_type = providers.Singleton(VitalsEventType)

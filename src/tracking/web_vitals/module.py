@@ -1,0 +1,21 @@
+"""web_vitals: Core Web Vitals (LCP, INP, CLS) and FCP, TTFB measured in real browsers.
+
+Registers the `vitals` event type (validated at the edge, accepted in batches too), serves
+`POST /collect/vitals`, subscribes to `VitalMeasured`, keeps the latest value of each metric
+instance in ClickHouse and serves `GET /api/v1/vitals`: percentiles, good / needs-improvement /
+poor shares and the Core Web Vitals assessment per page, device type or country.
+"""
+
+from core.bus.events import VitalMeasured
+from core.modules import Subscription, TrackingModule
+from tracking.web_vitals import clickhouse, routes
+from tracking.web_vitals.container import WebVitalsContainer
+
+MODULE = TrackingModule(
+    name="web_vitals",
+    container=WebVitalsContainer,
+    router=routes.router,
+    subscriptions=(Subscription(VitalMeasured, "handlers.on_vital_measured"),),
+    analytics_migrations=clickhouse.MIGRATIONS,
+    event_types=("event_type",),
+)

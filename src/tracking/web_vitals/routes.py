@@ -1,0 +1,52 @@
+"""HTTP routes of web_vitals: collect one measurement, read the report.
+
+Collecting goes through core's ingest service exactly like `/collect/pageview` (same body
+limits, origin check, validation and durable buffering), with the type forced to `vitals`.
+"""
+
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from core.analytics.time_range import UtcRange
+from core.config.settings import Settings
+from core.http.auth import read_access
+from core.http.body import read_json
+from core.http.collect import _collect, answer
+from core.http.responses import CollectResponse, ErrorResponse
+from core.http.stats import report_window
+from core.ingest.service import IngestService
+from core.tenancy.service import SiteInfo
+from tracking.web_vitals.schemas import GroupBy, VitalsReport
+from tracking.web_vitals.service import WebVitalsService
+
+router = APIRouter(tags=["web vitals"])
+
+_EXAMPLE = {"site_id": "site_0123456789abcdef", "url": "https://example.com/pricing", "name": "LCP",
+            "value": 2143.7, "id": "v4-1732550400000-8264731956421", "navigation_type": "navigate"}
+_ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 413: {"model": ErrorResponse}}
+
+
+@router.post("/collect/vitals", status_code=202, response_model=CollectResponse, responses=_ERRORS,
+             summary="Record one Web Vitals measurement",
+             openapi_extra={"requestBody": {"content": {"application/json": {"example": _EXAMPLE}}}})
+@inject
+async def collect_vitals(request: Request, ingest: IngestService = Depends(Provide["core.ingest"]),
+                         settings: Settings = Depends(Provide["core.settings"])) -> Response:
+    """One metric as the web-vitals library reports it: `{site_id, url, name, value, id?,
+    navigation_type?, ts?, sent_at?}`; `name` is LCP, INP, CLS, FCP or TTFB, `value` in ms (CLS
+    unitless). A later value with the same `id` (alias `metric_id`) replaces the earlier one.
+    `type` is implied; in `/collect/batch` send `"type": "vitals"`."""
+    body = await read_json(request, settings.max_body_bytes)
+    return answer(_collect(ingest, [body], request, "vitals"))
+
+
+@router.get("/api/v1/vitals", response_model=VitalsReport, summary="Web Vitals report")
+@inject
+def vitals_report(by: GroupBy = Query("page", description="Group by `page` (pathname), `device` or `country`."),
+                  limit: int = Query(100, ge=1, le=1000, description="Most groups, largest first."),
+                  site: SiteInfo = Depends(read_access), window: UtcRange = Depends(report_window),
+                  service: WebVitalsService = Depends(Provide["web_vitals.service"])) -> VitalsReport:
+    """Per group and metric: p50, p75, p95 (numpy's default linear interpolation), the number of
+    metric instances and the shares rated good / needs improvement / poor by Google's thresholds,
+    plus the Core Web Vitals assessment of each group (LCP, INP and CLS p75 all good)."""
+    return service.report(site=site, window=window, by=by, limit=limit)
