@@ -87,6 +87,9 @@ class Worker:
         replayed = self._already_logged([e for e, redelivered in fresh if redelivered])
         if replayed is None:
             return 0  # stopping while the store is down: leave the records in the buffer
+        for e, _ in fresh:  # the log is the record: a replayed event keeps the session it was logged with
+            if (e["site_id"], e["event_id"]) in replayed:
+                e["session_id"] = replayed[(e["site_id"], e["event_id"])]
         for processor in self._processors:  # e.g. session assignment, before the log is written
             processor.process([e for e, _ in fresh])
         to_write = [e for e, _ in fresh if (e["site_id"], e["event_id"]) not in replayed]
@@ -122,13 +125,11 @@ class Worker:
         self._metrics.duplicates.inc(len(events) - len(unique) + len(seen))
         return [v for k, v in unique.items() if k not in seen]
 
-    def _already_logged(self, events: list[dict]) -> set[tuple[str, str]] | None:
+    def _already_logged(self, events: list[dict]) -> dict[tuple[str, str], int] | None:
+        """(site_id, event_id) -> session_id of the events already in the log."""
         if not events:
-            return set()
-        ids = self._with_retry(lambda: self._log.existing_ids(events))
-        if ids is None:
-            return None
-        return {(e["site_id"], e["event_id"]) for e in events if e["event_id"] in ids}
+            return {}
+        return self._with_retry(lambda: self._log.logged_sessions(events))
 
     def _write(self, events: list[dict]) -> int | None:
         if not events:

@@ -34,6 +34,11 @@ class FakeEventLog:
         have = {r["event_id"] for r in self.rows}
         return {r["event_id"] for r in records if r["event_id"] in have}
 
+    def logged_sessions(self, records) -> dict[tuple[str, str], int]:
+        have = {(r["site_id"], r["event_id"]): dict(r).get("session_id", 0) for r in self.rows}
+        return {(r["site_id"], r["event_id"]): have[(r["site_id"], r["event_id"])] for r in records
+                if (r["site_id"], r["event_id"]) in have}
+
     def written_ids(self) -> list[str]:
         return [r["event_id"] for r in self.rows]
 
@@ -254,3 +259,23 @@ def test_batch_processors_complete_records_before_they_are_written_and_published
     env.worker(processors=[SessionStamp()]).drain()
     assert [r.get("session_id") for r in env.log.rows] == [42, 42]
     assert {e.session_id for e in env.published} == {42}
+
+
+def test_a_replayed_event_is_republished_with_the_session_the_log_holds(env):
+    seen_by_processor = []
+
+    class Recorder:
+        def process(self, records: list[dict]) -> None:
+            seen_by_processor.extend((r["event_id"], r.get("session_id", 0)) for r in records)
+            for r in records:
+                r.setdefault("session_id", 99)  # a processor that lost its state would say 99
+
+    env.buffer.append([payload(event("a"), event("b"))])
+    assert len(env.buffer.read(10, block_ms=0)) == 1
+    env.log.rows = [{**event("a"), "session_id": 7}]  # "a" was logged with session 7, then the worker died
+    env.restart()
+
+    env.worker(processors=[Recorder()]).drain()
+    assert seen_by_processor == [("a", 7), ("b", 0)]  # the processor is told what the log holds
+    assert {e.event_id: e.session_id for e in env.published} == {"a": 7, "b": 99}
+    assert [r["session_id"] for r in env.log.rows] == [7, 99]

@@ -1,0 +1,34 @@
+"""The sessions module's container: declares that it needs core, builds stores, services, handlers."""
+
+from dependency_injector import containers, providers
+
+from tracking.sessions.cache import SessionStateCache
+from tracking.sessions.clickhouse.stores import EngagementStore, SessionStore
+from tracking.sessions.handlers import SessionsHandlers
+from tracking.sessions.service.assigner import SessionAssigner
+from tracking.sessions.service.engagement import EngagementService, EngagementSpec
+from tracking.sessions.service.projection import SessionProjection
+from tracking.sessions.service.site_settings import SiteSettingsService
+from tracking.sessions.service.stats import SessionStatsService
+
+
+class SessionsContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+    _settings = core.settings
+
+    site_lookup = core.tenancy.provided.site  # TenancyService.site: cached site info (time zone)
+    site_settings = providers.Singleton(SiteSettingsService, uow=core.uow.provider,
+                                        default_timeout_min=_settings.provided.session_timeout_min)
+    state = providers.Singleton(SessionStateCache, client=core.redis)
+    assigner = providers.Singleton(SessionAssigner, state=state, site_settings=site_settings,
+                                   site_lookup=site_lookup, state_ttl_s=_settings.provided.session_state_ttl_s)
+
+    store = providers.Singleton(SessionStore, analytics=core.analytics)
+    engagement_store = providers.Singleton(EngagementStore, analytics=core.analytics)
+    projection = providers.Singleton(SessionProjection, sessions=store, engagement=engagement_store,
+                                     site_lookup=site_lookup)
+    handlers = providers.Singleton(SessionsHandlers, projection=projection)
+
+    stats = providers.Singleton(SessionStatsService, store=store, engaged_ms=_settings.provided.session_engaged_ms)
+    engagement = providers.Singleton(EngagementService, store=engagement_store)
+    engagement_type = providers.Singleton(EngagementSpec)

@@ -1,0 +1,1 @@
+"""The sessions module's business rules: assignment (the worker hook), stats, engagement, settings."""

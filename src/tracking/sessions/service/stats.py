@@ -1,0 +1,92 @@
+"""Session stats: headline numbers, entry/exit page breakdowns and the timeseries.
+
+Definitions (also in the README): a *visit* is a session with at least one pageview, counted in
+the bucket or range where it *started* (sessions never cross local midnight, so a day's visits
+are exactly that day's). A visit *bounces* when it has exactly one pageview and no engagement
+(an `engagement` event with `engaged_ms` >= UT_SESSION_ENGAGED_MS). Duration is last event time
+minus first event time; the engagement event sent when the last page is left counts, so a
+one-page visit has a duration too. Sessions flagged as bots are left out.
+"""
+
+from datetime import date, datetime, timedelta
+
+from core.analytics.time_range import UtcRange
+from core.tenancy.service import SiteInfo
+from tracking.sessions.clickhouse.stores import SessionNumbers, SessionStore
+from tracking.sessions.schemas import Timeseries, TimeseriesPoint
+from tracking.sessions.service.clock import local_span, window_params, zone_of
+
+INTERVALS = ("hour", "day", "week", "month")
+METRICS = ("pageviews", "visitors", "visits", "bounce_rate", "visit_duration", "views_per_visit")
+MAX_HOURLY_DAYS = 93  # 2,232 buckets: enough for a quarter, not a decade of empty hours
+
+
+class InvalidQuery(ValueError):
+    pass
+
+
+def session_metrics(numbers: SessionNumbers) -> dict[str, int | float]:
+    visits, pageviews, bounces, duration_ms = numbers
+    if not visits:
+        return {"visits": 0, "bounce_rate": 0.0, "visit_duration": 0.0, "views_per_visit": 0.0}
+    return {"visits": visits, "bounce_rate": round(100 * bounces / visits, 1),
+            "visit_duration": round(duration_ms / visits / 1000, 1), "views_per_visit": round(pageviews / visits, 2)}
+
+
+class SessionStatsService:
+    def __init__(self, *, store: SessionStore, engaged_ms: int) -> None:
+        self._store = store
+        self._engaged_ms = engaged_ms
+
+    def _params(self, site: SiteInfo, window: UtcRange) -> dict:
+        return {**window_params(window, site), "engaged_ms": self._engaged_ms}
+
+    def aggregate(self, *, site: SiteInfo, window: UtcRange) -> dict[str, int | float]:
+        return session_metrics(self._store.aggregate(self._params(site, window)))
+
+    def breakdown(self, *, site: SiteInfo, window: UtcRange, prop: str, limit: int) -> list[dict]:
+        rows = self._store.breakdown(prop, {**self._params(site, window), "limit": limit})
+        return [{prop: page, "visitors": visitors, **session_metrics(numbers)} for page, visitors, numbers in rows]
+
+    def timeseries(self, *, site: SiteInfo, window: UtcRange, interval: str, metrics: list[str]) -> Timeseries:
+        if interval not in INTERVALS:
+            raise InvalidQuery(f"interval: one of {', '.join(INTERVALS)}")
+        unknown = sorted(set(metrics) - set(METRICS))
+        if unknown or not metrics:
+            raise InvalidQuery(f"metrics: unknown {unknown[0]!r}; one of {', '.join(METRICS)}" if unknown
+                               else "metrics: name at least one")
+        if interval == "hour" and window.end - window.start > timedelta(days=MAX_HOURLY_DAYS + 1):
+            raise InvalidQuery(f"interval=hour covers at most {MAX_HOURLY_DAYS} days")
+        params = self._params(site, window)
+        visits = self._store.timeseries(interval, params) if set(metrics) - {"pageviews", "visitors"} else {}
+        views = self._store.pageview_timeseries(interval, params) if {"pageviews", "visitors"} & set(metrics) else {}
+        points = []
+        for key, label in buckets(window, site, interval):
+            pageviews, visitors = views.get(key, (0, 0))
+            values = {"pageviews": pageviews, "visitors": visitors,
+                      **session_metrics(visits.get(key, (0, 0, 0, 0)))}
+            points.append(TimeseriesPoint(bucket=label, **{m: values[m] for m in metrics}))
+        return Timeseries(interval=interval, timezone=zone_of(site).key, metrics=metrics, results=points)
+
+
+def buckets(window: UtcRange, site: SiteInfo, interval: str) -> list[tuple[int | date, str]]:
+    """Every bucket of the window, as (the key ClickHouse returns, its label), empty ones included."""
+    zone = zone_of(site)
+    if interval == "hour":  # UTC hours from local midnight: each is one local hour, DST days have 23 or 25
+        first, last = int(window.start.timestamp()), int(window.end.timestamp())
+        return [(t, datetime.fromtimestamp(t, zone).isoformat()) for t in range(first, last, 3600)]
+    first_day, last_day = local_span(window, zone)
+    if interval == "week":
+        first_day -= timedelta(days=first_day.weekday())
+    elif interval == "month":
+        first_day = first_day.replace(day=1)
+    days, day = [], first_day
+    while day <= last_day:
+        days.append((day, day.isoformat()))
+        day = (day + timedelta(days=7) if interval == "week" else
+               _next_month(day) if interval == "month" else day + timedelta(days=1))
+    return days
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
