@@ -11,7 +11,8 @@ from core.config.settings import Settings
 from core.db.base import Base
 from tests import servers
 
-TABLES = {"core_sites", "core_api_keys", "core_daily_salts", "core_dead_letters"}
+TABLES = {"core_sites", "core_api_keys", "core_daily_salts", "core_dead_letters",
+          "active_users_share_tokens"}
 
 
 def _tables(url: str) -> set[str]:

@@ -1,0 +1,183 @@
+"""HTTP routes of active_users: presence (snapshot and SSE), the live feed (SSE and WebSocket) and
+share tokens. Thin: authenticate, hand the stream to the transport, map errors to statuses."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, WebSocket
+from fastapi.concurrency import run_in_threadpool
+from sse_starlette import EventSourceResponse
+
+from core.config.settings import Settings
+from core.http.auth import read_access, secret_key_site
+from core.tenancy.service import SiteInfo, TenancyService
+from tracking.active_users.schemas import (
+    LiveEvent,
+    PresenceSnapshot,
+    ShareTokenCreate,
+    ShareTokenCreated,
+    ShareTokenInfo,
+)
+from tracking.active_users.service.presence import PresenceService
+from tracking.active_users.service.streams import StreamMessage, events_stream, presence_stream
+from tracking.active_users.service.tokens import ShareTokenService, TokenInfo
+
+router = APIRouter(tags=["real time"])
+
+TOKEN = Query(None, description="A share token of this site (read-only). Browsers' EventSource and WebSocket "
+                                "cannot send headers; otherwise send the secret key in `X-API-Key`.")
+LAST_ID = Header(None, alias="Last-Event-ID", description="Sent by EventSource when it reconnects.")
+BACKLOG = Query(10, ge=0, le=100, description="Recent events sent first when not resuming.")
+
+
+def _authorize(conn: Request | WebSocket, site_id: str, token: str | None, tenancy: TenancyService,
+               tokens: ShareTokenService) -> SiteInfo:
+    if not token:
+        return read_access(conn, site_id, tenancy=tenancy)  # the secret key, in a header
+    owner = tokens.site_of(token)
+    if owner is None:
+        raise HTTPException(401, "unknown share token")
+    if owner != site_id:
+        raise HTTPException(403, "this share token does not belong to the requested site")
+    site = tenancy.site(site_id)
+    if site is None:
+        raise HTTPException(404, f"unknown site {site_id!r}")
+    return site
+
+
+@inject
+def live_reader(request: Request, site_id: str = Query(..., description="The site to read."), token: str | None = TOKEN,
+                tenancy: TenancyService = Depends(Provide["core.tenancy"]),
+                tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"])) -> SiteInfo:
+    """The site, if the secret key or a share token of it was presented."""
+    return _authorize(request, site_id, token, tenancy, tokens)
+
+
+def _sse_doc(model: type) -> dict:
+    return {200: {"model": model, "content": {"text/event-stream": {}},
+                  "description": "An SSE stream; each `data:` is one JSON object of this shape."}}
+
+
+def _sse(messages: AsyncIterator[StreamMessage], settings: Settings) -> EventSourceResponse:
+    async def events():
+        retry = settings.live_retry_ms  # sent once: the client keeps it
+        async for m in messages:
+            yield {"event": m.event, "id": m.id, "data": m.data, "retry": retry}
+            retry = None
+
+    return EventSourceResponse(events(), ping=settings.live_ping_s, send_timeout=settings.live_send_timeout_s)
+
+
+@router.get("/presence", response_model=PresenceSnapshot, summary="Who is on the site right now")
+@inject
+def presence(site: SiteInfo = Depends(live_reader),
+             service: PresenceService = Depends(Provide["active_users.presence"])) -> PresenceSnapshot:
+    """Visitors seen in the last UT_PRESENCE_WINDOW_S seconds, their smoothed count, and where they are."""
+    return service.snapshot(site.id)
+
+
+@router.get("/presence/stream", response_class=EventSourceResponse, responses=_sse_doc(PresenceSnapshot),
+            summary="Presence as Server-Sent Events")
+@inject
+async def presence_sse(site: SiteInfo = Depends(live_reader), last_event_id: str | None = LAST_ID,
+                       hub=Depends(Provide["active_users.hub"]),
+                       service: PresenceService = Depends(Provide["active_users.presence"]),
+                       settings: Settings = Depends(Provide["core.settings"])) -> EventSourceResponse:
+    """`snapshot` on connect, then `presence` within a second of any change (any API process), with
+    keep-alive comments, a `retry:` hint and increasing ids; after a reconnect with Last-Event-ID the
+    current snapshot comes with a newer id."""
+    return _sse(presence_stream(hub, service, site.id, last_event_id=last_event_id), settings)
+
+
+@router.get("/events/stream", response_class=EventSourceResponse, responses=_sse_doc(LiveEvent),
+            summary="Live events as Server-Sent Events")
+@inject
+async def events_sse(site: SiteInfo = Depends(live_reader), last_event_id: str | None = LAST_ID,
+                     backlog: int = BACKLOG, hub=Depends(Provide["active_users.hub"]),
+                     feed=Depends(Provide["active_users.feed"]),
+                     settings: Settings = Depends(Provide["core.settings"])) -> EventSourceResponse:
+    """Privacy-safe recent events (`event`), after Last-Event-ID when resuming; `dropped` tells a client
+    that read too slowly how many it missed."""
+    return _sse(events_stream(hub, feed, site.id, last_event_id=last_event_id, backlog=backlog,
+                              keep=settings.live_feed_keep), settings)
+
+
+@router.websocket("/events/ws")
+@inject
+async def events_ws(websocket: WebSocket, site_id: str = Query(...), token: str | None = Query(None),
+                    last_event_id: str | None = Query(None), backlog: int = Query(10, ge=0, le=100),
+                    tenancy: TenancyService = Depends(Provide["core.tenancy"]),
+                    tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"]),
+                    hub=Depends(Provide["active_users.hub"]), feed=Depends(Provide["active_users.feed"]),
+                    settings: Settings = Depends(Provide["core.settings"])) -> None:
+    """The live feed over WebSocket: frames `{"event", "id", "data"}`, the same messages as the SSE feed."""
+    try:
+        site = await run_in_threadpool(_authorize, websocket, site_id, token, tenancy, tokens)
+    except HTTPException as exc:
+        await websocket.close(code=1008, reason=str(exc.detail))
+        return
+    await websocket.accept()
+    messages = events_stream(hub, feed, site.id, last_event_id=last_event_id, backlog=backlog,
+                             keep=settings.live_feed_keep)
+
+    async def pump() -> None:
+        async for m in messages:
+            await asyncio.wait_for(websocket.send_text(m.as_json()), settings.live_send_timeout_s)
+
+    async def until_closed() -> None:
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass
+
+    tasks = {asyncio.create_task(pump()), asyncio.create_task(until_closed())}
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await messages.aclose()
+
+
+def _own_site(site_id: str, owner: str) -> None:
+    if owner != site_id:
+        raise HTTPException(403, "this key does not belong to the requested site")
+
+
+def _described(info: TokenInfo) -> dict:
+    return {"id": info.id, "label": info.label, "prefix": info.prefix, "created_at": info.created_at}
+
+
+@router.post("/api/v1/sites/{site_id}/share-tokens", status_code=201, response_model=ShareTokenCreated,
+             summary="Create a read-only share token")
+@inject
+def create_share_token(site_id: str, body: ShareTokenCreate | None = None, owner: str = Depends(secret_key_site),
+                       tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"])) -> ShareTokenCreated:
+    """Needs the site's secret key. The token (shown only here) reads this site's presence and live
+    feed, as `?token=`, and nothing else."""
+    _own_site(site_id, owner)
+    info, token = tokens.create(site_id=site_id, label=body.label if body else "")
+    return ShareTokenCreated(**_described(info), token=token)
+
+
+@router.get("/api/v1/sites/{site_id}/share-tokens", response_model=list[ShareTokenInfo],
+            summary="List share tokens")
+@inject
+def list_share_tokens(site_id: str, owner: str = Depends(secret_key_site),
+                      tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"]),
+                      ) -> list[ShareTokenInfo]:
+    """The site's share tokens (stored hashed: only their prefix is shown). Needs the secret key."""
+    _own_site(site_id, owner)
+    return [ShareTokenInfo(**_described(i)) for i in tokens.list(site_id=site_id)]
+
+
+@router.delete("/api/v1/sites/{site_id}/share-tokens/{token_id}", status_code=204, response_class=Response,
+               summary="Revoke a share token")
+@inject
+def revoke_share_token(site_id: str, token_id: int, owner: str = Depends(secret_key_site),
+                       tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"])) -> Response:
+    """Stops working at once on this process, within 5 s on the others. Needs the secret key."""
+    _own_site(site_id, owner)
+    if not tokens.revoke(site_id=site_id, token_id=token_id):
+        raise HTTPException(404, "no such share token for this site")
+    return Response(status_code=204)
