@@ -29,6 +29,7 @@ class SessionStateConflict(RuntimeError):
 class SessionStateCache:
     def __init__(self, *, client: redis.Redis) -> None:
         self._r = client
+        self.conflicts = 0  # batches recomputed because another worker got there first
 
     def transact(self, keys: Sequence[Key], compute: Callable[[dict[Key, Stored]], Updates]) -> None:
         names = [_name(k) for k in keys]
@@ -44,6 +45,7 @@ class SessionStateCache:
                     pipe.execute()
                     return
                 except redis.WatchError:
+                    self.conflicts += 1
                     pipe.reset()
                     time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311 - jitter only
         raise SessionStateConflict(f"session state kept changing under {MAX_ATTEMPTS} attempts")

@@ -12,7 +12,7 @@ from core.db.base import Base
 from tests import servers
 
 TABLES = {"core_sites", "core_api_keys", "core_daily_salts", "core_dead_letters",
-          "active_users_share_tokens"}
+          "active_users_share_tokens", "sessions_site_settings"}
 
 
 def _tables(url: str) -> set[str]:

@@ -30,8 +30,12 @@ def local_span(window: UtcRange, zone: ZoneInfo) -> tuple[date, date]:
 
 
 def window_params(window: UtcRange, site: SiteInfo) -> dict:
-    """Everything the session queries filter on: UTC bounds (s and ms) and the local days."""
+    """Everything the session queries filter on: UTC bounds (s and ms) and the local days.
+
+    The day filter only prunes; a day either side is included so that sessions keyed under an
+    earlier time zone of the site are still found, and the start time decides exactly."""
     local_from, local_to = local_span(window, zone_of(site))
+    local_from, local_to = local_from - timedelta(days=1), local_to + timedelta(days=1)
     return {**window.params(), "site_id": site.id, "tz": zone_of(site).key, "local_from": local_from,
             "local_to": local_to, "start_ms": int(window.start.timestamp() * 1000),
             "end_ms": int(window.end.timestamp() * 1000)}
