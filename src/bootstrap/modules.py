@@ -5,8 +5,9 @@ from core.modules import TrackingModule
 
 def installed_modules() -> tuple[TrackingModule, ...]:
     from tracking.active_users.module import MODULE as active_users
+    from tracking.ecommerce.module import MODULE as ecommerce
     from tracking.page_analytics.module import MODULE as page_analytics
     from tracking.sessions.module import MODULE as sessions
     from tracking.web_vitals.module import MODULE as web_vitals
 
-    return (page_analytics, web_vitals, sessions, active_users)
+    return (page_analytics, web_vitals, sessions, active_users, ecommerce)

@@ -64,6 +64,14 @@ class Settings(BaseSettings):
                                        "is disconnected.")
     live_feed_keep: int = Field(1000, description="Recent live events kept per site for Last-Event-ID resumption.")
 
+    ecommerce_reporting_currency: str = Field(
+        "EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency revenue is reported in, unless a site sets one.")
+    ecommerce_currency_rates: str = Field(
+        "", pattern=r"^([A-Z]{3}=[0-9]+(\.[0-9]+)?)?(,[A-Z]{3}=[0-9]+(\.[0-9]+)?)*$",
+        description="CODE=rate pairs, comma-separated: one unit of CODE in the reporting currency.")
+    ecommerce_funnel_window_minutes: int = Field(
+        30, ge=1, le=1440, description="Funnel window for events without a session (sessions module absent).")
+
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'utrack.sqlite3'}"
 

@@ -12,7 +12,8 @@ from core.db.base import Base
 from tests import servers
 
 TABLES = {"core_sites", "core_api_keys", "core_daily_salts", "core_dead_letters",
-          "active_users_share_tokens", "sessions_site_settings"}
+          "active_users_share_tokens", "sessions_site_settings",
+          "ecommerce_orders", "ecommerce_refunds", "ecommerce_site_currencies", "ecommerce_currency_rates"}
 
 
 def _tables(url: str) -> set[str]:

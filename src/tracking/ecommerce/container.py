@@ -1,0 +1,25 @@
+"""ecommerce's container: declares that it needs core, builds its stores, services, handlers."""
+
+from dependency_injector import containers, providers
+
+from tracking.ecommerce.clickhouse import EcommerceStore
+from tracking.ecommerce.handlers import EcommerceHandlers
+from tracking.ecommerce.schemas.payload import EcommerceEventType
+from tracking.ecommerce.service.currency import CurrencyService
+from tracking.ecommerce.service.recorder import OrderRecorder
+from tracking.ecommerce.service.reports import ReportsService
+
+
+class EcommerceContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+
+    event_type = providers.Singleton(EcommerceEventType)
+    store = providers.Singleton(EcommerceStore, analytics=core.analytics)
+    currency = providers.Singleton(
+        CurrencyService, uow=core.uow.provider,
+        default_currency=core.settings.provided.ecommerce_reporting_currency,
+        configured_rates=core.settings.provided.ecommerce_currency_rates)
+    recorder = providers.Singleton(OrderRecorder, uow=core.uow.provider, store=store)
+    reports = providers.Singleton(ReportsService, store=store, currency=currency,
+                                  fallback_window_minutes=core.settings.provided.ecommerce_funnel_window_minutes)
+    handlers = providers.Singleton(EcommerceHandlers, recorder=recorder)

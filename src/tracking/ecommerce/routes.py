@@ -1,0 +1,124 @@
+"""HTTP routes of ecommerce: collect, currency settings, reports. Thin: parse, call, answer."""
+
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+
+from core.analytics.time_range import UtcRange
+from core.config.settings import Settings
+from core.http.auth import read_access, secret_key_site
+from core.http.body import read_json
+from core.http.collect import _collect, answer  # the browser collect path, shared with core's endpoints
+from core.http.responses import CollectResponse, ErrorResponse
+from core.http.stats import report_window
+from core.ingest.service import IngestService
+from core.tenancy.service import SiteInfo
+from tracking.ecommerce.schemas.reports import (
+    BreakdownRow,
+    CurrencyRatesUpdate,
+    CurrencySettings,
+    Funnel,
+    Overview,
+    ProductRow,
+)
+from tracking.ecommerce.service.currency import CurrencyService
+from tracking.ecommerce.service.reports import (
+    BREAKDOWN_PROPERTIES,
+    MAX_WINDOW_MINUTES,
+    ReportsService,
+    UnknownBreakdown,
+)
+
+router = APIRouter(tags=["ecommerce"])
+
+_COLLECT_ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 413: {"model": ErrorResponse}}
+_READ_ERRORS = {400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}}
+_PURCHASE_EXAMPLE = {
+    "site_id": "site_0123456789abcdef", "name": "purchase", "url": "https://shop.example/thank-you",
+    "event_id": "0b7e3c1e-2f4d-4e43-9b0a-8f1f3c2d4e5a",
+    "ecommerce": {"order_id": "A-1001", "currency": "EUR", "value": "59.80", "tax": "9.55", "shipping": "4.90",
+                  "items": [{"item_id": "SKU-1", "item_name": "Mug", "price": "27.45", "quantity": 2}]},
+}
+REPORTS = Provide["ecommerce.reports"]
+
+
+@router.post("/collect/ecommerce", status_code=202, response_model=CollectResponse, responses=_COLLECT_ERRORS,
+             summary="Record one shop event (GA4 names)",
+             openapi_extra={"requestBody": {"content": {"application/json": {"example": _PURCHASE_EXAMPLE}}}})
+@inject
+async def collect_ecommerce(request: Request, ingest: IngestService = Depends(Provide["core.ingest"]),
+                            settings: Settings = Depends(Provide["core.settings"])) -> Response:
+    """`{site_id, name, ecommerce: {order_id, value, currency, tax, shipping, coupon, items: [...]}, ...}`
+    with `name` one of view_item_list, view_item, add_to_cart, remove_from_cart, view_cart,
+    begin_checkout, add_shipping_info, add_payment_info, purchase, refund. `type` is implied.
+    A purchase or refund needs `order_id`; amounts need `currency`. Purchases count once per order_id."""
+    body = await read_json(request, settings.max_body_bytes)
+    return answer(_collect(ingest, [body], request, "ecommerce"))
+
+
+@router.put("/api/v1/sites/{site_id}/currency-rates", response_model=CurrencySettings, responses=_READ_ERRORS,
+            summary="Set the site's reporting currency and conversion rates")
+@inject
+def put_currency_rates(site_id: str, update: CurrencyRatesUpdate, owner: str = Depends(secret_key_site),
+                       currency: CurrencyService = Depends(Provide["ecommerce.currency"])) -> CurrencySettings:
+    """Replaces the site's rates: `{"reporting_currency": "EUR", "rates": {"USD": "0.92"}}` means one
+    USD is worth 0.92 EUR. Reports convert at read time, so past revenue follows the new rates."""
+    if owner != site_id:
+        raise HTTPException(403, "this key does not belong to the requested site")
+    return currency.replace(site_id, update.reporting_currency, update.rates)
+
+
+@router.get("/api/v1/sites/{site_id}/currency-rates", response_model=CurrencySettings, responses=_READ_ERRORS,
+            summary="The site's reporting currency and conversion rates")
+@inject
+def get_currency_rates(site_id: str, owner: str = Depends(secret_key_site),
+                       currency: CurrencyService = Depends(Provide["ecommerce.currency"])) -> CurrencySettings:
+    """The site's own settings and the configured defaults they fall back to."""
+    if owner != site_id:
+        raise HTTPException(403, "this key does not belong to the requested site")
+    return currency.settings(site_id)
+
+
+@router.get("/api/v1/ecommerce/overview", response_model=Overview, responses=_READ_ERRORS,
+            summary="Revenue, orders, AOV, conversion rate, refunds")
+@inject
+def overview(site: SiteInfo = Depends(read_access), period: UtcRange = Depends(report_window),
+             reports: ReportsService = Depends(REPORTS)) -> Overview:
+    """Money in the site's reporting currency; each order_id counted once; refunds on their own day."""
+    return reports.overview(site=site, window=period)
+
+
+@router.get("/api/v1/ecommerce/funnel", response_model=Funnel, responses=_READ_ERRORS,
+            summary="Checkout funnel: view_item, add_to_cart, begin_checkout, add_payment_info, purchase")
+@inject
+def funnel(funnel_window: str = Query("session", alias="window", pattern=r"^(session|\d{1,4})$", description=(
+               "`session`: the steps in order within one session; or a number of minutes from the first step.")),
+           site: SiteInfo = Depends(read_access), period: UtcRange = Depends(report_window),
+           reports: ReportsService = Depends(REPORTS)) -> Funnel:
+    """Visitors reaching each step after all earlier ones, in order, with drop-off and conversion."""
+    minutes = None if funnel_window == "session" else int(funnel_window)
+    if minutes is not None and not 1 <= minutes <= MAX_WINDOW_MINUTES:
+        raise HTTPException(400, f"window: between 1 and {MAX_WINDOW_MINUTES} minutes, or `session`")
+    return reports.funnel(site=site, window=period, minutes=minutes)
+
+
+@router.get("/api/v1/ecommerce/products", response_model=list[ProductRow], responses=_READ_ERRORS,
+            summary="Per item: views, add-to-cart rate, purchases, revenue")
+@inject
+def products(limit: int = Query(50, ge=1, le=1000), site: SiteInfo = Depends(read_access),
+             period: UtcRange = Depends(report_window), reports: ReportsService = Depends(REPORTS)) -> list[ProductRow]:
+    """Items by revenue (then views), revenue net of refunded lines, in the reporting currency."""
+    return reports.products(site=site, window=period, limit=limit)
+
+
+@router.get("/api/v1/ecommerce/breakdown", response_model=list[BreakdownRow], responses=_READ_ERRORS,
+            summary="Revenue by source, channel, device or country")
+@inject
+def breakdown(prop: str = Query(..., alias="property", description=f"One of: {', '.join(BREAKDOWN_PROPERTIES)}."),
+              limit: int = Query(10, ge=1, le=1000), site: SiteInfo = Depends(read_access),
+              period: UtcRange = Depends(report_window),
+              reports: ReportsService = Depends(REPORTS)) -> list[BreakdownRow]:
+    """Orders and revenue per value of the order's attribution; refunds count against the order's value."""
+    try:
+        return reports.breakdown(site=site, window=period, prop=prop, limit=limit)
+    except UnknownBreakdown as exc:
+        raise HTTPException(400, str(exc)) from exc

@@ -1,0 +1,118 @@
+"""Ecommerce reports over a site's local days: overview, funnel, products, revenue breakdowns.
+
+ClickHouse sums money per original currency; conversion into the site's reporting currency
+happens here, in Decimal, so totals are exact and a rate change applies to the past too.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from core.analytics.time_range import UtcRange
+from core.tenancy.service import SiteInfo
+from tracking.ecommerce.clickhouse import BREAKDOWN_COLUMNS, EcommerceStore
+from tracking.ecommerce.schemas.payload import FUNNEL_STEPS
+from tracking.ecommerce.schemas.reports import (
+    BreakdownRow,
+    CurrencyTotal,
+    Funnel,
+    FunnelStep,
+    Overview,
+    ProductRow,
+)
+from tracking.ecommerce.service.currency import CurrencyService, rounded
+
+BREAKDOWN_PROPERTIES = tuple(BREAKDOWN_COLUMNS)
+MAX_WINDOW_MINUTES = 1440  # visitor ids rotate daily: no funnel outlives a UTC day
+
+
+class UnknownBreakdown(LookupError):
+    pass
+
+
+def _ratio(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+class ReportsService:
+    def __init__(self, *, store: EcommerceStore, currency: CurrencyService, fallback_window_minutes: int) -> None:
+        self._store = store
+        self._currency = currency
+        self._fallback_minutes = fallback_window_minutes
+
+    def overview(self, *, site: SiteInfo, window: UtcRange) -> Overview:
+        params = {"site_id": site.id, **window.params()}
+        money: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for kind, currency, entries, value, tax, shipping in self._store.order_totals(params):
+            counts[kind][currency] += entries
+            money[kind][currency] += value
+            if kind == "purchase":
+                money["tax"][currency] += tax
+                money["shipping"][currency] += shipping
+        convert = self._currency.converter(site.id)
+        gross, refunds = convert.convert(money["purchase"]), convert.convert(money["refund"])
+        converted_orders = sum(n for c, n in counts["purchase"].items() if convert.can_convert(c))
+        visitors, buyers = self._store.visitors(params), self._store.purchasing_visitors(params)
+        currencies = sorted(set(money["purchase"]) | set(money["refund"]))
+        return Overview(
+            currency=convert.currency, revenue=gross.total - refunds.total, gross_revenue=gross.total,
+            refunds=refunds.total, refund_count=sum(counts["refund"].values()),
+            orders=sum(counts["purchase"].values()),
+            average_order_value=rounded(gross.total / converted_orders) if converted_orders else rounded(Decimal(0)),
+            tax=convert.convert(money["tax"]).total, shipping=convert.convert(money["shipping"]).total,
+            visitors=visitors, purchasing_visitors=buyers, conversion_rate=_ratio(buyers, visitors),
+            by_currency=[CurrencyTotal(currency=c, orders=counts["purchase"][c],
+                                       gross_revenue=rounded(money["purchase"][c]),
+                                       refunds=rounded(money["refund"][c])) for c in currencies if c],
+            unconverted_currencies=sorted(set(gross.unconverted) | set(refunds.unconverted)))
+
+    def funnel(self, *, site: SiteInfo, window: UtcRange, minutes: int | None) -> Funnel:
+        """`minutes=None`: steps within one session (events without a session: the fallback window)."""
+        params = {"site_id": site.id, **window.params()}
+        window_minutes = self._fallback_minutes if minutes is None else minutes
+        reached = self._store.funnel(params, window_ms=window_minutes * 60_000, by_session=minutes is None)
+        steps, previous = [], reached[0]
+        for i, (name, visitors) in enumerate(zip(FUNNEL_STEPS, reached, strict=True)):
+            drop = previous - visitors
+            steps.append(FunnelStep(step=i + 1, name=name, visitors=visitors,
+                                    conversion_rate=_ratio(visitors, reached[0]),
+                                    drop_off=drop, drop_off_rate=_ratio(drop, previous)))
+            previous = visitors
+        return Funnel(window="session" if minutes is None else str(minutes), steps=steps,
+                      conversion_rate=_ratio(reached[-1], reached[0]))
+
+    def products(self, *, site: SiteInfo, window: UtcRange, limit: int) -> list[ProductRow]:
+        params = {"site_id": site.id, **window.params()}
+        sales: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+        quantity: dict[str, int] = defaultdict(int)
+        for key, kind, currency, units, amount in self._store.product_sales(params):
+            sales[key][kind][currency] = amount
+            quantity[key] += units if kind == "purchase" else 0
+        convert = self._currency.converter(site.id)
+        rows = []
+        for key, name, views, carts, orders in self._store.product_counts(params):
+            revenue = (convert.convert(sales[key]["purchase"]).total
+                       - convert.convert(sales[key]["refund"]).total)
+            rows.append(ProductRow(item_id=key, item_name=name, views=views, add_to_carts=carts,
+                                   add_to_cart_rate=round(carts / views, 4) if views else None,
+                                   purchases=orders, quantity=quantity[key], revenue=revenue))
+        rows.sort(key=lambda r: (-r.revenue, -r.views, r.item_id))
+        return rows[:limit]
+
+    def breakdown(self, *, site: SiteInfo, window: UtcRange, prop: str, limit: int) -> list[BreakdownRow]:
+        if prop not in BREAKDOWN_COLUMNS:
+            raise UnknownBreakdown(f"unknown property {prop!r}; one of: {', '.join(BREAKDOWN_PROPERTIES)}")
+        params = {"site_id": site.id, **window.params()}
+        money: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+        orders: dict[str, int] = defaultdict(int)
+        for value, kind, currency, entries, amount in self._store.breakdown(prop, params):
+            money[value][kind][currency] = amount
+            orders[value] += entries if kind == "purchase" else 0
+        convert = self._currency.converter(site.id)
+        rows = []
+        for value, kinds in money.items():
+            gross, refunds = convert.convert(kinds["purchase"]).total, convert.convert(kinds["refund"]).total
+            rows.append(BreakdownRow(value=value or None, orders=orders[value], gross_revenue=gross,
+                                     refunds=refunds, revenue=gross - refunds))
+        rows.sort(key=lambda r: (-r.revenue, -r.orders, r.value or ""))
+        return rows[:limit]
