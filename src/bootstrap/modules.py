@@ -5,9 +5,12 @@ from core.modules import TrackingModule
 
 def installed_modules() -> tuple[TrackingModule, ...]:
     from tracking.active_users.module import MODULE as active_users
+    from tracking.device_intel.module import MODULE as device_intel
     from tracking.ecommerce.module import MODULE as ecommerce
+    from tracking.geo_time.module import MODULE as geo_time
     from tracking.page_analytics.module import MODULE as page_analytics
     from tracking.sessions.module import MODULE as sessions
     from tracking.web_vitals.module import MODULE as web_vitals
 
-    return (page_analytics, web_vitals, sessions, active_users, ecommerce)
+    # Enrichers run in this order at the edge: device and geo first, then page_analytics' sources.
+    return (device_intel, geo_time, page_analytics, web_vitals, sessions, active_users, ecommerce)

