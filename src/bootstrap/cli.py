@@ -70,14 +70,18 @@ def _migrate(settings: Settings) -> dict:
 def sites_create(domain: str = typer.Option(..., help="The site's domain, e.g. example.com."),
                  timezone: str = typer.Option("UTC", help="IANA time zone for reports."),
                  origin: list[str] = typer.Option(None, help="Allowed origin (repeat); "
-                                                  "default: the domain and its subdomains.")) -> None:
+                                                  "default: the domain and its subdomains."),
+                 dnt_policy: str = typer.Option("count_anonymously", help="How DNT: 1 / Sec-GPC: 1 are honoured: "
+                                                "ignore, count_anonymously (random visitor id, country "
+                                                "only) or drop.")) -> None:
     """Create a site; prints JSON with site_id, public_key and secret_key (shown only once)."""
     from core.tenancy.service import TenancyError
 
     container = _core()
     try:
         created = container.tenancy().create_site(domain=domain, timezone=timezone,
-                                                  allowed_origins=list(origin or []) or None)
+                                                  allowed_origins=list(origin or []) or None,
+                                                  dnt_policy=dnt_policy)
     except TenancyError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -12,6 +12,8 @@ class Metrics:
         self.requests = Counter("ut_http_requests", "HTTP requests", ["route", "status"], registry=r)
         self.accepted = Counter("ut_events_accepted", "Events accepted (202) at the edge", registry=r)
         self.rejected = Counter("ut_events_rejected", "Events rejected at the edge", ["reason"], registry=r)
+        self.dropped = Counter("ut_events_dropped", "Events answered 202 but not stored, by reason (dnt)",
+                               ["reason"], registry=r)
         self.written = Counter("ut_events_written", "Events written to the events log", registry=r)
         self.duplicates = Counter("ut_events_duplicates", "Duplicate events dropped by the worker", registry=r)
         self.dead_lettered = Counter("ut_dead_lettered", "Records sent to the dead-letter table",

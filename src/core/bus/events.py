@@ -34,6 +34,9 @@ class TrackedEvent:
     country: str = ""
     region: str = ""
     city: str = ""
+    timezone: str = ""  # the visitor's IANA zone, when the geo database knows it
+    local_hour: int = 0  # 0-23 in the visitor's zone (meaningful only when `timezone` is set)
+    local_weekday: int = 0  # 1 = Monday ... 7 = Sunday, in the visitor's zone; 0 when unknown
     source: str = ""
     channel: str = ""
     utm_source: str = ""
@@ -41,6 +44,8 @@ class TrackedEvent:
     utm_campaign: str = ""
     utm_term: str = ""
     utm_content: str = ""
+    click_ids: tuple[str, ...] = ()  # names of the ad click ids the landing URL had (gclid...), never values
+    consent_marketing: int = 0  # 1 when the visitor consented to marketing and sent no DNT/GPC
     data: str = ""  # JSON of the type-specific payload (ecommerce, vitals...), validated at the edge
 
     def to_record(self) -> dict:
@@ -88,5 +93,6 @@ def event_from_record(record: dict) -> TrackedEvent:
     """Rebuild the typed event from its buffer record; unknown keys are ignored, not fatal."""
     values = {k: v for k, v in record.items() if k in FIELD_NAMES}
     values["props"] = tuple(sorted((str(k), str(v)) for k, v in (record.get("props") or {}).items()))
+    values["click_ids"] = tuple(record.get("click_ids") or ())
     cls = EVENT_CLASSES.get(record.get("type", ""), EventTracked)
     return cls(**values)

@@ -15,6 +15,9 @@ class Site(Base):
     domain: Mapped[str] = mapped_column(String(253), index=True)
     allowed_origins: Mapped[list] = mapped_column(JSON, default=list)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # How `DNT: 1` / `Sec-GPC: 1` are honoured: ignore | count_anonymously | drop (core.privacy.policy).
+    dnt_policy: Mapped[str] = mapped_column(String(32), default="count_anonymously",
+                                            server_default="count_anonymously")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

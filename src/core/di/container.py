@@ -6,6 +6,7 @@ what was opened. Module enrichers are plugged in by bootstrap through `enrichers
 
 from dependency_injector import containers, providers
 
+from core.analytics.event_log_stats import EventLogStats
 from core.analytics.factory import build_analytics_store
 from core.buffer.factory import build_buffer
 from core.bus.bus import EventBus
@@ -19,6 +20,7 @@ from core.ingest.event_log import EventLog
 from core.ingest.service import IngestService
 from core.ingest.worker import Worker
 from core.metrics import Metrics
+from core.privacy.redaction import Redactor
 from core.realtime.client import build_redis
 from core.stats.registry import StatsRegistry
 from core.tenancy.salts import DailySalts
@@ -49,12 +51,15 @@ class CoreContainer(containers.DeclarativeContainer):
     batch_processors = providers.List()
     stats = providers.Singleton(StatsRegistry)
 
+    redactor = providers.Singleton(Redactor, settings.provided.pii_keys)
     edge = providers.Singleton(Edge, salts=salts, enrichers=enrichers,
-                               clock_skew_max_s=settings.provided.clock_skew_max_s)
+                               clock_skew_max_s=settings.provided.clock_skew_max_s, redactor=redactor)
     ingest = providers.Singleton(IngestService, edge=edge, buffer=buffer, tenancy=tenancy, metrics=metrics,
                                  event_types=event_types)
 
     event_log = providers.Singleton(EventLog, store=analytics)
+    # Read helper for modules' breakdowns over the events log (`core.event_stats` in their containers).
+    event_stats = providers.Singleton(EventLogStats, store=analytics)
     dedup = providers.Singleton(DedupLedger, client=redis, ttl_s=settings.provided.dedup_ttl_s)
     worker = providers.Singleton(
         Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,

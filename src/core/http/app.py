@@ -45,6 +45,7 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
 
     app = FastAPI(title="Universal Tracking", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
+    app.state.trusted_proxies = core.settings().trusted_proxies  # read by core.http.context.client_ip
     for router in (collect.router, server_api.router, stats.router, ops.router, *routers):
         app.include_router(router)
     app.add_middleware(CollectCors)

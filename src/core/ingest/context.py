@@ -10,6 +10,9 @@ class RequestContext:
     user_agent: str
     received_ms: int
     headers: dict[str, str] = field(default_factory=dict)
+    # Set per event by the edge when the visitor must not be identified (DNT/GPC policy, consent):
+    # enrichers then keep nothing finer than the country.
+    anonymous: bool = False
 
 
 class Enricher(Protocol):

@@ -2,9 +2,13 @@
 
 The raw IP and user agent are used here (visitor hash, enrichers) and go no further: records
 carry only the salted `visitor_id`. Timestamps are corrected for client clock skew, and every
-event gets an `event_id` so duplicates can be dropped downstream.
+event gets an `event_id` so duplicates can be dropped downstream. PII in the URL, referrer, props
+and user id is redacted before anything else sees the record. An anonymous event (DNT/GPC
+policy, no analytics consent) gets a random visitor id and keeps no geo beyond the country.
 """
 
+import dataclasses
+import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -14,28 +18,39 @@ import orjson
 
 from core.ingest.context import Enricher, RequestContext
 from core.ingest.schemas import BrowserEvent, ServerEvent
+from core.privacy.redaction import Redactor
 from core.tenancy.salts import DailySalts
 
 PAGEVIEW_NAMES = frozenset({"pageview", "page_view"})
+# Finer than the country: what an anonymous event must not keep, whatever an enricher wrote.
+_PRECISE_GEO = {"region": "", "city": "", "timezone": "", "local_hour": 0, "local_weekday": 0}
 
 
 class Edge:
     def __init__(self, *, salts: DailySalts, enrichers: Sequence[Enricher] = (),
-                 clock_skew_max_s: int = 86_400) -> None:
+                 clock_skew_max_s: int = 86_400, redactor: Redactor | None = None) -> None:
         self._salts = salts
         self._enrichers = list(enrichers)
         self._skew_max_ms = clock_skew_max_s * 1000
+        self._redactor = redactor or Redactor()
 
-    def from_browser(self, event: BrowserEvent, ctx: RequestContext, data: dict | None = None) -> dict:
+    def from_browser(self, event: BrowserEvent, ctx: RequestContext, data: dict | None = None, *,
+                     anonymous: bool = False, marketing: bool = False) -> dict:
         name = "pageview" if event.type == "pageview" else (event.name or "event")
         record = self._base(
             site_id=event.site_id, type_=event.type, name=name, url=event.url, referrer=event.referrer,
             event_id=event.event_id, ts_ms=self._event_time(event.ts, event.sent_at, ctx.received_ms),
             received_ms=ctx.received_ms, props=event.props,
-            visitor_id=self._salts.visitor_id(event.site_id, ctx.ip, ctx.user_agent))
+            visitor_id=_random_visitor() if anonymous else self._salts.visitor_id(event.site_id, ctx.ip,
+                                                                                   ctx.user_agent))
+        record["consent_marketing"] = int(marketing)
         if data:
             record["data"] = orjson.dumps(data).decode()
+        if anonymous:
+            ctx = dataclasses.replace(ctx, anonymous=True)
         self._enrich(record, ctx)
+        if anonymous:
+            record.update(_PRECISE_GEO)
         return record
 
     def from_server(self, event: ServerEvent, site_id: str, ctx: RequestContext) -> dict:
@@ -45,20 +60,23 @@ class Edge:
         is_pageview = event.event_name.lower() in PAGEVIEW_NAMES
         if event.ip or event.user_agent:  # forwarded visitor: joins the browser's visitor hash
             visitor = self._salts.visitor_id(site_id, event.ip, event.user_agent)
-            ctx = RequestContext(event.ip, event.user_agent, ctx.received_ms, ctx.headers)
+            ctx = RequestContext(event.ip, event.user_agent, ctx.received_ms)
         else:  # a known user: hashed with the same daily salt, so no stable id is stored
             visitor = self._salts.visitor_id(site_id, "user:" + event.user_id, "")
+            # The calling server's own address and UA say nothing about the visitor: enrichers get none.
+            ctx = RequestContext("", "", ctx.received_ms)
         record = self._base(
             site_id=site_id, type_="pageview" if is_pageview else "event",
             name="pageview" if is_pageview else event.event_name, url=url, referrer=referrer,
             event_id=event.event_id, ts_ms=self._server_time(event.timestamp, ctx.received_ms),
             received_ms=ctx.received_ms, props=props, visitor_id=visitor)
-        record["user_id"] = event.user_id
+        record["user_id"] = self._redactor.text(event.user_id)  # an e-mail as user id is still PII
         self._enrich(record, ctx)
         return record
 
     def _base(self, *, site_id, type_, name, url, referrer, event_id, ts_ms, received_ms, props,
               visitor_id) -> dict:
+        url, referrer = self._redactor.url(url), self._redactor.url(referrer)
         page = _split(url)
         ref = _split(referrer)
         ref_host = (ref.hostname or "") if ref else ""
@@ -75,7 +93,7 @@ class Edge:
             "pathname": (page.path or "/") if page else "",
             "referrer": referrer,
             "referrer_domain": ref_host.removeprefix("www."),
-            "props": {k: _scalar(v) for k, v in props.items() if v is not None},
+            "props": self._redactor.props({k: _scalar(v) for k, v in props.items() if v is not None}),
         }
 
     def _enrich(self, record: dict, ctx: RequestContext) -> None:
@@ -101,6 +119,11 @@ class Edge:
         else:
             ts = timestamp
         return min(ts, received_ms)  # servers may backfill the past, never the future
+
+
+def _random_visitor() -> int:
+    """A fresh id per anonymous event: counted, never linkable to another event (never 0)."""
+    return secrets.randbits(64) or 1
 
 
 def _split(url: str) -> SplitResult | None:

@@ -21,6 +21,15 @@ def _check_props(props: dict) -> dict:
     return props
 
 
+class Consent(BaseModel):
+    """What the visitor agreed to, as the site's consent banner reports it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    analytics: bool = Field(True, description="false: counted anonymously (random visitor id, country only).")
+    marketing: bool = Field(False, description="Kept as a flag on the event for ad-platform forwarding.")
+
+
 class BrowserEvent(BaseModel):
     """One event from a browser or the pixel; the site is named by `site_id`."""
 
@@ -36,6 +45,7 @@ class BrowserEvent(BaseModel):
     ts: int | None = Field(None, ge=0, description="Client time of the event, ms since epoch.")
     sent_at: int | None = Field(None, ge=0, description="Client time of sending, ms since epoch.")
     props: dict[PropKey, Scalar] = Field(default_factory=dict)
+    consent: Consent | None = None
 
     _props = field_validator("props")(_check_props)
 

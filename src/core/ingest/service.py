@@ -2,6 +2,8 @@
 
 One bad event never costs the good ones: each is accepted or rejected with its index and reason.
 All accepted events of a request go to the buffer in one append, before the caller answers 202.
+The site's DNT/GPC policy and the event's consent decide, per event, whether it is kept, and
+whether the visitor may be identified (see core.privacy.policy).
 """
 
 from collections.abc import Sequence
@@ -16,6 +18,7 @@ from core.ingest.edge import Edge
 from core.ingest.event_types import EventTypeSpec
 from core.ingest.schemas import BROWSER_FIELDS, CORE_TYPES, BrowserEvent, ServerEvent, describe
 from core.metrics import Metrics
+from core.privacy.policy import decide
 from core.tenancy.origins import origin_allowed
 from core.tenancy.service import TenancyService
 
@@ -28,6 +31,7 @@ class OriginNotAllowed(PermissionError):
 class IngestResult:
     accepted: int = 0
     rejected: list[dict] = field(default_factory=list)
+    dropped: int = 0  # accepted, but not stored: the visitor's DNT/GPC and the site's `drop` policy
 
     reasons: list[str] = field(default_factory=list)  # bounded categories, for metrics labels
 
@@ -68,7 +72,14 @@ class IngestService:
             if event.type == "pageview" and not event.url.startswith(("http://", "https://")):
                 result.reject(index, "url: a pageview needs an absolute http(s) URL", "invalid")
                 continue
-            records.append(self._edge.from_browser(event, ctx, data))
+            consent = event.consent
+            privacy = decide(site.dnt_policy, ctx.headers, consent.analytics if consent else None,
+                             consent.marketing if consent else None)
+            if privacy.drop:
+                result.dropped += 1
+                continue
+            records.append(self._edge.from_browser(event, ctx, data, anonymous=privacy.anonymous,
+                                                   marketing=privacy.marketing))
         return self._commit(records, result)
 
     def _validate_browser(self, item: object) -> tuple[BrowserEvent, dict]:
@@ -100,8 +111,10 @@ class IngestService:
     def _commit(self, records: list[dict], result: IngestResult) -> IngestResult:
         if records:
             self._buffer.append([orjson.dumps(records)])
-        result.accepted = len(records)
+        result.accepted = len(records) + result.dropped
         self._metrics.accepted.inc(len(records))
+        if result.dropped:
+            self._metrics.dropped.labels("dnt").inc(result.dropped)
         for reason in result.reasons:
             self._metrics.rejected.labels(reason).inc()
         return result

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.db.models import ApiKey, Site
 from core.db.unit_of_work import UnitOfWork
+from core.privacy.policy import COUNT_ANONYMOUSLY, DNT_POLICIES
 from core.tenancy.keys import PUBLIC_PREFIX, SECRET_PREFIX, hash_key, new_key, new_site_id
 from core.tenancy.origins import default_origins
 from core.tenancy.repository import TenancyRepository
@@ -26,6 +27,7 @@ class SiteInfo:
     domain: str
     allowed_origins: tuple[str, ...]
     timezone: str
+    dnt_policy: str = COUNT_ANONYMOUSLY
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class CreatedSite:
     allowed_origins: list[str]
     public_key: str
     secret_key: str
+    dnt_policy: str = COUNT_ANONYMOUSLY
 
 
 class TenancyService:
@@ -46,10 +49,12 @@ class TenancyService:
         self._keys: dict[str, tuple[float, tuple[str, str] | None]] = {}
 
     def create_site(self, *, domain: str, timezone: str = "UTC",
-                    allowed_origins: list[str] | None = None) -> CreatedSite:
+                    allowed_origins: list[str] | None = None, dnt_policy: str = COUNT_ANONYMOUSLY) -> CreatedSite:
         domain = domain.strip().lower()
         if not domain or "/" in domain or " " in domain:
             raise TenancyError(f"not a domain name: {domain!r}")
+        if dnt_policy not in DNT_POLICIES:
+            raise TenancyError(f"unknown DNT policy {dnt_policy!r}; one of: {', '.join(DNT_POLICIES)}")
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -60,8 +65,9 @@ class TenancyService:
                 for kind, key in (("public", public_key), ("secret", secret_key))]
         with self._uow() as session:
             TenancyRepository(session).add_site(
-                Site(id=site_id, domain=domain, allowed_origins=origins, timezone=timezone), keys)
-        return CreatedSite(site_id, domain, timezone, origins, public_key, secret_key)
+                Site(id=site_id, domain=domain, allowed_origins=origins, timezone=timezone,
+                     dnt_policy=dnt_policy), keys)
+        return CreatedSite(site_id, domain, timezone, origins, public_key, secret_key, dnt_policy)
 
     def list_sites(self) -> list[SiteInfo]:
         with self._uow() as session:
@@ -91,4 +97,5 @@ class TenancyService:
 
 
 def _info(site: Site) -> SiteInfo:
-    return SiteInfo(site.id, site.domain, tuple(site.allowed_origins or ()), site.timezone)
+    return SiteInfo(site.id, site.domain, tuple(site.allowed_origins or ()), site.timezone,
+                    site.dnt_policy or COUNT_ANONYMOUSLY)

@@ -5,6 +5,8 @@ from dependency_injector import containers, providers
 from tracking.page_analytics.clickhouse import PageviewStore
 from tracking.page_analytics.handlers import PageAnalyticsHandlers
 from tracking.page_analytics.service import PageAnalyticsService
+from tracking.page_analytics.service.breakdowns import TrafficBreakdowns
+from tracking.page_analytics.service.traffic import TrafficSourceEnricher
 
 
 class PageAnalyticsContainer(containers.DeclarativeContainer):
@@ -13,3 +15,5 @@ class PageAnalyticsContainer(containers.DeclarativeContainer):
     store = providers.Singleton(PageviewStore, analytics=core.analytics)
     service = providers.Singleton(PageAnalyticsService, store=store)
     handlers = providers.Singleton(PageAnalyticsHandlers, store=store)
+    enricher = providers.Singleton(TrafficSourceEnricher)
+    breakdowns = providers.Singleton(TrafficBreakdowns, stats=core.event_stats)

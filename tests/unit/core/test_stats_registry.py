@@ -43,3 +43,31 @@ def test_breakdowns_go_to_the_registered_provider_and_unknown_properties_name_th
         registry.breakdown(site=SITE, window=WINDOW, prop="planet", limit=5)
     with pytest.raises(ValueError, match="twice"):
         registry.add_breakdown("browser", Browsers())
+
+
+class BotAware:
+    def __init__(self) -> None:
+        self.calls: list[bool] = []
+
+    def aggregate(self, *, site, window, include_bots=False):
+        self.calls.append(include_bots)
+        return {"pageviews": 2 if include_bots else 1}
+
+    def breakdown(self, *, site, window, prop, limit, include_bots=False):
+        self.calls.append(include_bots)
+        return [{prop: "bot" if include_bots else "desktop"}]
+
+
+def test_include_bots_reaches_the_providers_that_take_it_and_spares_the_others():
+    registry, aware = StatsRegistry(), BotAware()
+    registry.add_aggregate(Numbers(visits=5))
+    registry.add_aggregate(aware)
+    registry.add_breakdown("browser", Browsers())
+    registry.add_breakdown("device", aware)
+    assert registry.aggregate(site=SITE, window=WINDOW, include_bots=True) == {"visits": 5, "pageviews": 2}
+    assert registry.aggregate(site=SITE, window=WINDOW) == {"visits": 5, "pageviews": 1}
+    assert registry.breakdown(site=SITE, window=WINDOW, prop="device", limit=5, include_bots=True) == [
+        {"device": "bot"}]
+    assert registry.breakdown(site=SITE, window=WINDOW, prop="browser", limit=5, include_bots=True) == [
+        {"browser": "Firefox", "visitors": 3}]
+    assert aware.calls == [True, False, True]

@@ -1,0 +1,108 @@
+"""PII redaction at the edge: what a visitor typed must not reach the buffer, a store or a log.
+
+Applied to the page URL and the referrer (query values, fragment, and e-mail addresses anywhere)
+and to every prop. Values are replaced by `[redacted]` when they contain an e-mail address, a
+Luhn-valid card number, a phone number, an IBAN (mod-97 checked) or a US social security number,
+and whole values are redacted when their key names a secret (`password`, `token`, ... see
+`UT_PII_KEYS`). Query keys are kept, so reports still show which parameters a page had.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
+
+from core.config.settings import DEFAULT_PII_KEYS as DEFAULT_KEYS
+from core.privacy.checks import iban_valid, luhn_valid
+
+REDACTED = "[redacted]"
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# 13-19 digits, optionally grouped by spaces or dashes; first digit 2-6 (every card network),
+# which also spares millisecond timestamps (they start with 1 until 2033).
+_CARD = re.compile(r"(?<![\d\w])[2-6]\d{3}(?:[ \-]?\d){9,15}(?![\d\w])")
+# International (+ or 00 prefix), national with a trunk 0 ("030 1234567", "0151-2345678"),
+# and North American ("(555) 123-4567", "555.123.4567"). Plain digit runs without a 0 or + in
+# front are left alone: they are far more often ids than phone numbers.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)[1-9](?:[ \-.()/]{0,2}\d){7,14}"
+    r"|0\d{1,5}(?:[ /\-]?\d{3,10})(?:[ \-]\d{2,8}){0,3}"
+    r"|\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4})(?![\w])")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+_SSN = re.compile(r"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])")
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _phone(match: re.Match) -> str:
+    digits = sum(ch.isdigit() for ch in match.group(0))
+    return REDACTED if 9 <= digits <= 15 else match.group(0)
+
+
+def _card(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return REDACTED if 13 <= len(digits) <= 19 and luhn_valid(digits) else match.group(0)
+
+
+def _iban(match: re.Match) -> str:
+    return REDACTED if iban_valid(match.group(0)) else match.group(0)
+
+
+class Redactor:
+    def __init__(self, sensitive_keys: Iterable[str] | str = DEFAULT_KEYS) -> None:
+        if isinstance(sensitive_keys, str):
+            sensitive_keys = sensitive_keys.split(",")
+        self._keys = frozenset(k.strip().lower().replace("-", "_") for k in sensitive_keys if k.strip())
+
+    def sensitive_key(self, key: str) -> bool:
+        """`password`, `user_password`, `accessToken`, `X-Api-Key`... but not `success` for `cc`."""
+        normalized = key.strip().lower().replace("-", "_")
+        if normalized in self._keys or normalized.replace("_", "") in self._keys:
+            return True
+        words = [w.lower() for w in _WORDS.findall(key)]
+        pairs = {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)}
+        return any(w in self._keys for w in words) or bool(pairs & self._keys)
+
+    def text(self, value: str) -> str:
+        """The value with every recognised piece of PII replaced; unchanged when there is none."""
+        if not value or (not any(ch.isdigit() for ch in value) and "@" not in value):
+            return value  # the fast path: most values are plain words
+        value = _EMAIL.sub(REDACTED, value)
+        value = _IBAN.sub(_iban, value)
+        value = _CARD.sub(_card, value)
+        value = _SSN.sub(REDACTED, value)
+        return _PHONE.sub(_phone, value)
+
+    def props(self, props: Mapping[str, str]) -> dict[str, str]:
+        return {k: REDACTED if self.sensitive_key(k) else self.text(v) for k, v in props.items()}
+
+    def url(self, url: str) -> str:
+        """Query values and the fragment are checked; e-mail addresses anywhere in the URL go too."""
+        if not url:
+            return url
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return self.text(url)
+        query = self._query(parts.query)
+        fragment = self.text(parts.fragment)
+        path = _EMAIL.sub(REDACTED, parts.path)
+        netloc = parts.netloc.rsplit("@", 1)[-1]  # credentials in a URL are never kept
+        if (query, fragment, path, netloc) == (parts.query, parts.fragment, parts.path, parts.netloc):
+            return url
+        return urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+    def _query(self, query: str) -> str:
+        """The query string, re-encoded only when a value had to be redacted. Each value is checked
+        with `+` read as a space and as a plus, since both spellings reach us (`+49 30 ...`)."""
+        if not query:
+            return query
+        pairs = parse_qsl(query, keep_blank_values=True)
+        raw = [unquote(part.partition("=")[2]) for part in query.split("&") if part]
+        cleaned = [(k, REDACTED if self.sensitive_key(k) else self._value(v, plain))
+                   for (k, v), plain in zip(pairs, raw + [""] * (len(pairs) - len(raw)), strict=False)]
+        if cleaned == pairs:
+            return query
+        return "&".join(f"{quote(k, safe='')}={quote(v, safe='[]')}" for k, v in cleaned)
+
+    def _value(self, value: str, with_plus: str) -> str:
+        redacted = self.text(with_plus)
+        return redacted if redacted != with_plus else self.text(value)

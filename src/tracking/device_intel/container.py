@@ -1,0 +1,17 @@
+"""device_intel's container: needs core's settings and events-log stats; builds parser and hooks."""
+
+from dependency_injector import containers, providers
+
+from tracking.device_intel.service.bots import BotRules
+from tracking.device_intel.service.breakdowns import DeviceBreakdowns
+from tracking.device_intel.service.enricher import DeviceEnricher
+from tracking.device_intel.service.user_agents import UserAgentParser
+
+
+class DeviceIntelContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+
+    bots = providers.Singleton(BotRules, core.settings.provided.bot_ua_denylist)
+    parser = providers.Singleton(UserAgentParser, bots=bots)
+    enricher = providers.Singleton(DeviceEnricher, parser=parser)
+    breakdowns = providers.Singleton(DeviceBreakdowns, stats=core.event_stats)

@@ -1,0 +1,16 @@
+"""device_intel: what a visitor browses with, from the user agent, without keeping the user agent.
+
+An edge enricher fills browser, OS (names and versions), device type (desktop, mobile, tablet,
+bot, other) and the bot flag of every event before it is buffered; the raw UA is dropped there.
+Breakdowns by browser, OS and device are read from the core events log, bots left out by default.
+"""
+
+from core.modules import TrackingModule
+from tracking.device_intel.container import DeviceIntelContainer
+
+MODULE = TrackingModule(
+    name="device_intel",
+    container=DeviceIntelContainer,
+    enrichers=("enricher",),
+    breakdowns=(("browser", "breakdowns"), ("os", "breakdowns"), ("device", "breakdowns")),
+)

@@ -1,0 +1,1 @@
+"""device_intel's business rules: UA parsing, bot detection, the edge enricher, the breakdowns."""

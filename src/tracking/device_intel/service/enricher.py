@@ -1,0 +1,18 @@
+"""The edge hook of device_intel: fills browser, OS, device type and the bot flag of a record."""
+
+from core.ingest.context import RequestContext
+from tracking.device_intel.service.user_agents import UserAgentParser
+
+
+class DeviceEnricher:
+    def __init__(self, *, parser: UserAgentParser) -> None:
+        self._parser = parser
+
+    def enrich(self, record: dict, ctx: RequestContext) -> None:
+        info = self._parser.parse(ctx.user_agent)
+        record["browser"] = info.browser
+        record["browser_version"] = info.browser_version
+        record["os"] = info.os
+        record["os_version"] = info.os_version
+        record["device_type"] = info.device_type
+        record["is_bot"] = int(info.is_bot)

@@ -1,0 +1,19 @@
+"""geo_time's container: needs core's settings, analytics store and events-log stats."""
+
+from dependency_injector import containers, providers
+
+from tracking.geo_time.clickhouse import HeatmapStore
+from tracking.geo_time.service.breakdowns import GeoBreakdowns
+from tracking.geo_time.service.enricher import GeoEnricher
+from tracking.geo_time.service.geoip import GeoLookup
+from tracking.geo_time.service.heatmap import HeatmapService
+
+
+class GeoTimeContainer(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+
+    lookup = providers.Singleton(GeoLookup, path=core.settings.provided.geoip_db)
+    enricher = providers.Singleton(GeoEnricher, lookup=lookup)
+    breakdowns = providers.Singleton(GeoBreakdowns, stats=core.event_stats)
+    store = providers.Singleton(HeatmapStore, analytics=core.analytics)
+    heatmap = providers.Singleton(HeatmapService, store=store)
