@@ -10,7 +10,8 @@ def installed_modules() -> tuple[TrackingModule, ...]:
     from tracking.geo_time.module import MODULE as geo_time
     from tracking.page_analytics.module import MODULE as page_analytics
     from tracking.sessions.module import MODULE as sessions
+    from tracking.tracker_script.module import MODULE as tracker_script
     from tracking.web_vitals.module import MODULE as web_vitals
 
     # Enrichers run in this order at the edge: device and geo first, then page_analytics' sources.
-    return (device_intel, geo_time, page_analytics, web_vitals, sessions, active_users, ecommerce)
+    return (device_intel, geo_time, page_analytics, tracker_script, web_vitals, sessions, active_users, ecommerce)

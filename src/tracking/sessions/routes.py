@@ -20,6 +20,7 @@ router = APIRouter(tags=["sessions"])
 @inject
 def timeseries(interval: str = Query("day", description="`hour`, `day`, `week` or `month`."),
                metrics: str = Query("pageviews,visitors", description=f"Comma-separated: {', '.join(METRICS)}."),
+               include_bots: bool = Query(False, description="Count bots' events and sessions too."),
                site: SiteInfo = Depends(read_access), window: UtcRange = Depends(report_window),
                service: SessionStatsService = Depends(Provide["sessions.stats"])) -> Timeseries:
     """One point per bucket from `from` to `to` (local days, inclusive), empty buckets as zeros.
@@ -27,7 +28,8 @@ def timeseries(interval: str = Query("day", description="`hour`, `day`, `week` o
     and views per visit belong to the bucket in which the visit started."""
     wanted = [m.strip() for m in metrics.split(",") if m.strip()]
     try:
-        return service.timeseries(site=site, window=window, interval=interval, metrics=wanted)
+        return service.timeseries(site=site, window=window, interval=interval, metrics=wanted,
+                                  include_bots=include_bots)
     except InvalidQuery as exc:
         raise HTTPException(400, str(exc)) from exc
 

@@ -65,7 +65,7 @@ DDL = (CREATE_SUMMARY, CREATE_FEED, CREATE_VIEW)
 FEED_COLUMNS = ("site_id", "day", "visitor_id", "session_id", "event_id", "type", "ts_ms", "pathname",
                 "engaged_ms", "has_campaign", "is_bot", *_CAMPAIGN, *_FIRST)
 
-# One row per session that started in the window: only visits (>= 1 pageview), bots left out.
+# One row per session that started in the window: only visits (>= 1 pageview); bots only on request.
 _SESSION_ROWS = """
 SELECT visitor_id, minMerge(start_ms) AS started, maxMerge(end_ms) AS ended,
     uniqExactIfMerge(pageviews) AS views,
@@ -74,7 +74,7 @@ SELECT visitor_id, minMerge(start_ms) AS started, maxMerge(end_ms) AS ended,
 FROM sessions_summary
 WHERE site_id = %(site_id)s AND day BETWEEN %(local_from)s AND %(local_to)s
 GROUP BY day, visitor_id, session_id
-HAVING views > 0 AND maxMerge(is_bot) = 0 AND started >= %(start_ms)s AND started < %(end_ms)s
+HAVING views > 0 AND maxMerge(is_bot) <= %(max_bot)s AND started >= %(start_ms)s AND started < %(end_ms)s
 """
 _NUMBERS = "count() AS visits, sum(views) AS pageviews, sum(bounce) AS bounces, sum(ended - started) AS duration_ms"
 
@@ -109,7 +109,7 @@ PAGEVIEW_TIMESERIES = {
     uniqExact(visitor_id) AS visitors
 FROM events
 WHERE site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s AND ts >= %(start)s AND ts < %(end)s
-  AND type = 'pageview' AND is_bot = 0
+  AND type = 'pageview' AND is_bot <= %(max_bot)s
 GROUP BY bucket"""
     for interval, bucket in BUCKETS.items()
 }

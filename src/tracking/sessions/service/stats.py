@@ -5,7 +5,7 @@ the bucket or range where it *started* (sessions never cross local midnight, so 
 are exactly that day's). A visit *bounces* when it has exactly one pageview and no engagement
 (an `engagement` event with `engaged_ms` >= UT_SESSION_ENGAGED_MS). Duration is last event time
 minus first event time; the engagement event sent when the last page is left counts, so a
-one-page visit has a duration too. Sessions flagged as bots are left out.
+one-page visit has a duration too. Sessions with a bot's event are left out unless asked for.
 """
 
 from datetime import date, datetime, timedelta
@@ -38,17 +38,19 @@ class SessionStatsService:
         self._store = store
         self._engaged_ms = engaged_ms
 
-    def _params(self, site: SiteInfo, window: UtcRange) -> dict:
-        return {**window_params(window, site), "engaged_ms": self._engaged_ms}
+    def _params(self, site: SiteInfo, window: UtcRange, include_bots: bool) -> dict:
+        return {**window_params(window, site), "engaged_ms": self._engaged_ms, "max_bot": int(include_bots)}
 
-    def aggregate(self, *, site: SiteInfo, window: UtcRange) -> dict[str, int | float]:
-        return session_metrics(self._store.aggregate(self._params(site, window)))
+    def aggregate(self, *, site: SiteInfo, window: UtcRange, include_bots: bool = False) -> dict[str, int | float]:
+        return session_metrics(self._store.aggregate(self._params(site, window, include_bots)))
 
-    def breakdown(self, *, site: SiteInfo, window: UtcRange, prop: str, limit: int) -> list[dict]:
-        rows = self._store.breakdown(prop, {**self._params(site, window), "limit": limit})
+    def breakdown(self, *, site: SiteInfo, window: UtcRange, prop: str, limit: int,
+                  include_bots: bool = False) -> list[dict]:
+        rows = self._store.breakdown(prop, {**self._params(site, window, include_bots), "limit": limit})
         return [{prop: page, "visitors": visitors, **session_metrics(numbers)} for page, visitors, numbers in rows]
 
-    def timeseries(self, *, site: SiteInfo, window: UtcRange, interval: str, metrics: list[str]) -> Timeseries:
+    def timeseries(self, *, site: SiteInfo, window: UtcRange, interval: str, metrics: list[str],
+                   include_bots: bool = False) -> Timeseries:
         if interval not in INTERVALS:
             raise InvalidQuery(f"interval: one of {', '.join(INTERVALS)}")
         unknown = sorted(set(metrics) - set(METRICS))
@@ -57,7 +59,7 @@ class SessionStatsService:
                                else "metrics: name at least one")
         if interval == "hour" and window.end - window.start > timedelta(days=MAX_HOURLY_DAYS + 1):
             raise InvalidQuery(f"interval=hour covers at most {MAX_HOURLY_DAYS} days")
-        params = self._params(site, window)
+        params = self._params(site, window, include_bots)
         visits = self._store.timeseries(interval, params) if set(metrics) - {"pageviews", "visitors"} else {}
         views = self._store.pageview_timeseries(interval, params) if {"pageviews", "visitors"} & set(metrics) else {}
         points = []

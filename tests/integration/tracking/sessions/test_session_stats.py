@@ -43,6 +43,9 @@ def test_aggregate_matches_the_hand_computed_fixture_and_survives_redelivery(set
                              {"s": site.id})
     assert [r[0] for r in rows] == sorted(SESSIONS.values())  # one row per session after merging
 
+    # On request the bot's one-pageview visit F counts too: 5 visits, 2 bounces.
+    assert stats.aggregate(site=site, window=MAY_6, include_bots=True) == {
+        "visits": 5, "bounce_rate": 40.0, "visit_duration": 318.0, "views_per_visit": 1.6}
     # A stricter engagement rule: C's 15 s no longer count, so C bounces too.
     strict = SessionStatsService(store=store, engaged_ms=20_000)
     assert strict.aggregate(site=site, window=MAY_6)["bounce_rate"] == 50.0
@@ -100,6 +103,8 @@ def test_timeseries_buckets_in_berlin_with_empty_ones_filled(setup, sessions_ch)
                                                      "visitors": 0, "visits": 0, "bounce_rate": 0.0,
                                                      "visit_duration": 0.0}
     assert sum(p.pageviews for p in hourly.results) == 7 and sum(p.visits for p in hourly.results) == 4
+    with_bots = stats.timeseries(site=site, window=MAY_6, interval="hour", metrics=["pageviews"], include_bots=True)
+    assert {p.bucket: p.pageviews for p in with_bots.results}["2024-05-06T16:00:00+02:00"] == 1
 
     three_days = local_days_to_utc(date(2024, 5, 6), date(2024, 5, 8), "Europe/Berlin")
     daily = stats.timeseries(site=site, window=three_days, interval="day", metrics=["pageviews", "visitors", "visits"])
