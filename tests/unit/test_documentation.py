@@ -38,4 +38,5 @@ def test_every_route_has_a_summary_and_the_readme_names_it(tmp_path):
         for method, op in methods.items():
             assert op.get("summary"), f"{method.upper()} {path} has no summary"
         stem = re.sub(r"\{[^}]+\}", "", path).rstrip("/")
-        assert stem.split("?")[0] in readme, f"{path} is not documented in README.md"
+        # a parameter inside the path (/sites/{site_id}/...) must be written as in the route
+        assert path in readme or stem.split("?")[0] in readme, f"{path} is not documented in README.md"
