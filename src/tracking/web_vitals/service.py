@@ -55,14 +55,17 @@ class WebVitalsService:
         self._store = store
 
     def report(self, *, site: SiteInfo, window: UtcRange, by: str, limit: int) -> VitalsReport:
-        groups: dict[str, dict[str, MetricSummary]] = {}
+        rows: dict[str, dict[str, MetricRow]] = {}
         for row in self._store.metrics(site_id=site.id, window=window, by=by):
-            groups.setdefault(row.group, {})[row.name] = _summary(row)
-        reports = [GroupReport(group=g, count=sum(s.count for s in ms.values()), assessment=assessment(ms),
-                               metrics={m: ms[m] for m in METRICS if m in ms})
-                   for g, ms in groups.items()]
-        reports.sort(key=lambda r: (-r.count, r.group))
-        return VitalsReport(by=by, percentile_method=PERCENTILE_METHOD, groups=reports[:limit],
+            rows.setdefault(row.group, {})[row.name] = row
+        # Largest groups first (ties by name); only the ones returned are summarised.
+        largest = sorted(rows, key=lambda g: (-sum(r.count for r in rows[g].values()), g))[:limit]
+        groups = []
+        for group in largest:
+            metrics = {m: _summary(rows[group][m]) for m in METRICS if m in rows[group]}
+            groups.append(GroupReport(group=group, count=sum(s.count for s in metrics.values()),
+                                      assessment=assessment(metrics), metrics=metrics))
+        return VitalsReport(by=by, percentile_method=PERCENTILE_METHOD, groups=groups,
                             thresholds={m: (t.good, t.poor) for m, t in THRESHOLDS.items()})
 
 
