@@ -14,4 +14,6 @@ def installed_modules() -> tuple[TrackingModule, ...]:
     from tracking.web_vitals.module import MODULE as web_vitals
 
     # Enrichers run in this order at the edge: device and geo first, then page_analytics' sources.
-    return (device_intel, geo_time, page_analytics, tracker_script, web_vitals, sessions, active_users, ecommerce)
+    # Bus subscribers run in this order too: active_users first, so live presence never waits for the
+    # analytics projections' inserts.
+    return (active_users, device_intel, geo_time, page_analytics, tracker_script, web_vitals, sessions, ecommerce)

@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     presence_tick_ms: int = Field(1000, description="How often an API process looks for visitors leaving "
                                   "the window on the sites it streams.")
     presence_top: int = Field(10, description="Rows in top_pages, countries and devices of a presence snapshot.")
-    live_queue_size: int = Field(100, description="Messages kept per stream client; a slow client loses the oldest.")
+    live_queue_size: int = Field(100, description="Live-feed messages (one per worker batch) queued per stream "
+                                 "client; a client that falls behind loses the oldest.")
     live_ping_s: int = Field(15, description="Seconds between SSE keep-alive comments.")
     live_retry_ms: int = Field(3000, description="Reconnect delay suggested to SSE clients (`retry:`).")
     live_send_timeout_s: float = Field(30.0, description="A stream client that accepts no data for this long "

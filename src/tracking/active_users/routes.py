@@ -2,12 +2,16 @@
 share tokens. Thin: authenticate, hand the stream to the transport, map errors to statuses."""
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
+
+import anyio
 
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse
+from sse_starlette.sse import SendTimeoutError
 
 from core.config.settings import Settings
 from core.http.auth import read_access, secret_key_site
@@ -23,6 +27,7 @@ from tracking.active_users.service.presence import PresenceService
 from tracking.active_users.service.streams import StreamMessage, events_stream, presence_stream
 from tracking.active_users.service.tokens import ShareTokenService, TokenInfo
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["real time"])
 
 TOKEN = Query(None, description="A share token of this site (read-only). Browsers' EventSource and WebSocket "
@@ -66,7 +71,20 @@ def _sse(messages: AsyncIterator[StreamMessage], settings: Settings) -> EventSou
             yield {"event": m.event, "id": m.id, "data": m.data, "retry": retry}
             retry = None
 
-    return EventSourceResponse(events(), ping=settings.live_ping_s, send_timeout=settings.live_send_timeout_s)
+    return _LiveResponse(events(), ping=settings.live_ping_s, send_timeout=settings.live_send_timeout_s)
+
+
+class _LiveResponse(EventSourceResponse):
+    """Cutting a client that stopped reading is the plan, not an error: end its response quietly."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except SendTimeoutError:
+            log.info("stream client %s accepted no data for %.0fs: disconnected", scope.get("client"),
+                     self.send_timeout)
+            with anyio.move_on_after(0.1):  # its socket is full: do not wait for the last frame either
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 @router.get("/presence", response_model=PresenceSnapshot, summary="Who is on the site right now")

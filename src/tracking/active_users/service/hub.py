@@ -167,9 +167,9 @@ class LiveHub:
                 _call(waiter.get_loop(), _resolve, waiter)
         elif kind == "message":
             if channel.endswith(":presence"):
-                self._fan_out(channel, [LiveItem(orjson.loads(data), data.decode())])
+                self._fan_out(channel, (LiveItem(orjson.loads(data), data.decode()),))
             else:
-                self._fan_out(channel, [LiveItem(e, orjson.dumps(e).decode()) for e in orjson.loads(data)])
+                self._fan_out(channel, tuple(LiveItem(e, orjson.dumps(e).decode()) for e in orjson.loads(data)))
 
     def _tick(self, listener: LiveListener) -> None:
         now = time.monotonic()
@@ -187,22 +187,22 @@ class LiveHub:
                 continue  # it comes back to us through pub/sub, like to every other process
             if ch.resync or (ch.last_ema is not None and abs(snap.ema - ch.last_ema) >= 0.01):
                 ch.resync = False
-                self._fan_out(channel, [LiveItem(snap.model_dump(), snap.model_dump_json())])
+                self._fan_out(channel, (LiveItem(snap.model_dump(), snap.model_dump_json()),))
             elif ch.last_ema is None:
                 ch.last_ema = snap.ema  # the clients' connect snapshots are this fresh
 
-    def _fan_out(self, channel: str, items: list[LiveItem]) -> None:
+    def _fan_out(self, channel: str, message: tuple[LiveItem, ...]) -> None:
         with self._lock:
             ch = self._channels.get(channel)
             if ch is None:
                 return
             if ch.kind == PRESENCE:
-                ch.last_ema = items[-1].data.get("ema")
+                ch.last_ema = message[-1].data.get("ema")
             by_loop: dict[asyncio.AbstractEventLoop, list[ClientQueue]] = {}
             for client in ch.queues:
                 by_loop.setdefault(client.loop, []).append(client)
         for loop, clients in by_loop.items():
-            _call(loop, _deliver, clients, items)
+            _call(loop, _deliver, clients, message)
 
     def _should_exit(self) -> bool:
         with self._lock:
@@ -212,10 +212,9 @@ class LiveHub:
             return True
 
 
-def _deliver(clients: list[ClientQueue], items: list[LiveItem]) -> None:
+def _deliver(clients: list[ClientQueue], message: tuple[LiveItem, ...]) -> None:
     for client in clients:
-        for item in items:
-            client.put(item)
+        client.put(message)
 
 
 def _resolve(waiter: asyncio.Future) -> None:

@@ -100,5 +100,5 @@ class PresenceService:
 
 def _feed_message(e: TrackedEvent) -> dict:
     """What a live dashboard may see of an event: never the visitor hash, IP, user agent or props."""
-    return {"type": e.type, "name": e.name, "pathname": e.pathname, "country": e.country,
+    return {"type": e.type, "name": e.name, "pathname": clip(e.pathname), "country": e.country,
             "device_type": e.device_type, "ts": e.ts_ms}

@@ -51,7 +51,7 @@ async def presence_stream(hub: LiveHub, presence: PresenceService, site_id: str,
             ids, newest = _Ids(last_event_id), snap.ts
             yield StreamMessage("snapshot", ids.next(snap.ts), snap.model_dump_json())
             while True:
-                item = await queue.get()
+                item = (await queue.get())[-1]
                 if item.data["ts"] < newest:
                     continue  # taken before the snapshot this client already has
                 newest = item.data["ts"]
@@ -73,14 +73,15 @@ async def events_stream(hub: LiveHub, feed: FeedCache, site_id: str, *, last_eve
             for message in past:
                 yield StreamMessage("event", message["id"], orjson.dumps(message).decode())
             while True:
-                item = await queue.get()
+                message = await queue.get()
                 if dropped := queue.take_dropped():
                     yield StreamMessage("dropped", None, orjson.dumps({"dropped": dropped}).decode())
-                position = _stream_id(item.data["id"])
-                if position is None or position <= last:
-                    continue  # already sent from the backlog
-                last = position
-                yield StreamMessage("event", item.data["id"], item.raw)
+                for item in message:
+                    position = _stream_id(item.data["id"])
+                    if position is None or position <= last:
+                        continue  # already sent from the backlog
+                    last = position
+                    yield StreamMessage("event", item.data["id"], item.raw)
     except LiveUnavailable as exc:
         yield _error(exc)
 
