@@ -7,7 +7,7 @@ and fall back to the site's zone, a constant of the query, when the visitor's zo
 from core.analytics.port import AnalyticsStore
 
 HEATMAP = """
-SELECT if(timezone = '', toDayOfWeek(ts, %(site_tz)s), local_weekday) AS weekday,
+SELECT if(timezone = '', toDayOfWeek(toDate(ts, %(site_tz)s)), local_weekday) AS weekday,
        if(timezone = '', toHour(ts, %(site_tz)s), local_hour) AS hour,
        uniqExact(event_id) AS pageviews,
        uniqExact(visitor_id) AS visitors

@@ -75,3 +75,13 @@ def test_local_day_boundaries_follow_the_site_time_zone(analytics_store_any_tz, 
     assert pages(date(2024, 3, 9), date(2024, 7, 1), "America/New_York") == [
         "/summer-late", "/summer-next", "/winter-late", "/winter-next"]
     assert store.aggregate(_params(site, date(2024, 3, 10), date(2024, 7, 1), "Europe/Berlin")) == (2, 1)
+
+
+def test_bot_pageviews_are_kept_but_counted_only_on_request(analytics_store, unique):
+    store, site = PageviewStore(analytics=analytics_store), f"site_{unique}"
+    noon = datetime(2024, 5, 6, 12, tzinfo=UTC)
+    bot = _view(site, noon, "/a", 7)
+    store.add([_view(site, noon, "/a", 1), PageViewed(**{**bot.to_record(), "props": (), "is_bot": 1})])
+    day = _params(site, date(2024, 5, 6), date(2024, 5, 6))
+    assert store.aggregate(day) == (1, 1) and store.top_pages(day) == [("/a", 1, 1)]
+    assert store.aggregate({**day, "max_bot": 1}) == (2, 2)
