@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     worker_enabled: bool = Field(True, description="Run the worker inside `utrack serve`.")
     worker_batch_records: int = Field(500, description="Buffer records (requests) drained per batch.")
     worker_poll_ms: int = Field(200, description="Longest wait for new records before flushing.")
+    worker_linger_ms: int = Field(50, description="Wait this long after a partial read to batch more records.")
     worker_retry_max_s: float = Field(30.0, description="Longest back-off between store retries.")
     dedup_ttl_s: int = Field(172_800, description="How long an event_id is remembered for deduplication.")
 

@@ -64,7 +64,8 @@ class CoreContainer(containers.DeclarativeContainer):
     worker = providers.Singleton(
         Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,
         metrics=metrics, processors=batch_processors, batch_records=settings.provided.worker_batch_records,
-        poll_ms=settings.provided.worker_poll_ms, retry_max_s=settings.provided.worker_retry_max_s)
+        poll_ms=settings.provided.worker_poll_ms,
+        linger_ms=settings.provided.worker_linger_ms, retry_max_s=settings.provided.worker_retry_max_s)
 
 
 def close_core(core: CoreContainer) -> None:

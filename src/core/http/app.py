@@ -48,6 +48,7 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
     app.state.trusted_proxies = core.settings().trusted_proxies  # read by core.http.context.client_ip
     for router in (collect.router, server_api.router, stats.router, ops.router, *routers):
         app.include_router(router)
+    app.state.core = core  # for the async resolvers of the hot path (core.http.deps)
     app.add_middleware(CollectCors)
     app.add_middleware(RequestMetrics, metrics=core.metrics())
 

@@ -7,12 +7,12 @@ Bodies may be JSON or `text/plain` (what `navigator.sendBeacon` sends), optional
 import base64
 from urllib.parse import urlsplit
 
-from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from core.config.settings import Settings
 from core.http.body import read_json
 from core.http.context import request_context
+from core.http.deps import current_settings, ingest_service
 from core.http.responses import CollectResponse, ErrorResponse, json_response
 from core.ingest.service import IngestResult, IngestService, OriginNotAllowed
 
@@ -53,9 +53,8 @@ def _collect(ingest: IngestService, items: list, request: Request, forced: str |
 @router.post("/pageview", status_code=202, response_model=CollectResponse, responses=_ERRORS,
              summary="Record one pageview",
              openapi_extra={"requestBody": {"content": {"application/json": {"example": _EVENT_EXAMPLE}}}})
-@inject
-async def collect_pageview(request: Request, ingest: IngestService = Depends(Provide["core.ingest"]),
-                           settings: Settings = Depends(Provide["core.settings"])) -> Response:
+async def collect_pageview(request: Request, ingest: IngestService = Depends(ingest_service),
+                           settings: Settings = Depends(current_settings)) -> Response:
     """One pageview `{site_id, url, referrer?, event_id?, ts?, sent_at?, props?}`; `type` is implied."""
     body = await read_json(request, settings.max_body_bytes)
     return answer(_collect(ingest, [body], request, "pageview"))
@@ -63,9 +62,8 @@ async def collect_pageview(request: Request, ingest: IngestService = Depends(Pro
 
 @router.post("/event", status_code=202, response_model=CollectResponse, responses=_ERRORS,
              summary="Record one custom event")
-@inject
-async def collect_event(request: Request, ingest: IngestService = Depends(Provide["core.ingest"]),
-                        settings: Settings = Depends(Provide["core.settings"])) -> Response:
+async def collect_event(request: Request, ingest: IngestService = Depends(ingest_service),
+                        settings: Settings = Depends(current_settings)) -> Response:
     """One event `{site_id, name, url?, props?, ...}` (`type` defaults to `event`)."""
     body = await read_json(request, settings.max_body_bytes)
     return answer(_collect(ingest, [body], request))
@@ -73,9 +71,8 @@ async def collect_event(request: Request, ingest: IngestService = Depends(Provid
 
 @router.post("/batch", status_code=202, response_model=CollectResponse, responses=_ERRORS,
              summary="Record a batch of events")
-@inject
-async def collect_batch(request: Request, ingest: IngestService = Depends(Provide["core.ingest"]),
-                        settings: Settings = Depends(Provide["core.settings"])) -> Response:
+async def collect_batch(request: Request, ingest: IngestService = Depends(ingest_service),
+                        settings: Settings = Depends(current_settings)) -> Response:
     """`{"events": [...]}` with up to `UT_MAX_BATCH_EVENTS` events; bad ones are rejected by index."""
     body = await read_json(request, settings.max_body_bytes)
     events = body.get("events") if isinstance(body, dict) else body
@@ -90,10 +87,9 @@ async def collect_batch(request: Request, ingest: IngestService = Depends(Provid
 
 @router.get("/p.gif", summary="Tracking pixel (no JavaScript)", response_class=Response,
             responses={202: {"content": {"image/gif": {}}}})
-@inject
 def pixel(request: Request, site_id: str = Query(..., max_length=64), url: str = Query("", max_length=2048),
           referrer: str = Query("", max_length=2048), name: str = Query("", max_length=200),
-          ingest: IngestService = Depends(Provide["core.ingest"])) -> Response:
+          ingest: IngestService = Depends(ingest_service)) -> Response:
     """`<img src="/collect/p.gif?site_id=...&url=...">` records a pageview (or the event `name`)."""
     event = {"site_id": site_id, "url": url, "referrer": referrer,
              "type": "event" if name else "pageview", "name": name}

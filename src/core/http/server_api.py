@@ -8,7 +8,6 @@ must be the HMAC-SHA256 of the raw body under the secret key, proving the body w
 import hashlib
 import hmac
 
-from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from core.config.settings import Settings
@@ -16,6 +15,7 @@ from core.http.auth import presented_key, secret_key_site
 from core.http.body import parse_json, read_body
 from core.http.collect import answer
 from core.http.context import request_context
+from core.http.deps import current_settings, ingest_service
 from core.http.responses import CollectResponse, ErrorResponse
 from core.ingest.service import IngestService
 
@@ -26,10 +26,9 @@ router = APIRouter(prefix="/api/v1", tags=["server ingest"])
              responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse},
                         403: {"model": ErrorResponse}, 413: {"model": ErrorResponse}},
              summary="Send events from your server")
-@inject
 async def server_events(request: Request, site_id: str = Depends(secret_key_site),
-                        ingest: IngestService = Depends(Provide["core.ingest"]),
-                        settings: Settings = Depends(Provide["core.settings"])) -> Response:
+                        ingest: IngestService = Depends(ingest_service),
+                        settings: Settings = Depends(current_settings)) -> Response:
     """One event object or an array of them; `userId` and `eventName` are required.
     Optional: `timestamp` (ISO 8601 or ms), `eventId` (UUID, for dedup), `url`, `referrer`,
     `ip` and `userAgent` of the visitor (hashed into the visitor id, never stored), `properties`."""

@@ -38,7 +38,7 @@ class Worker:
     def __init__(self, *, buffer: EventBuffer, event_log: EventLog, dedup: DedupLedger, bus: EventBus,
                  dead_letters: DeadLetters, metrics: Metrics, processors: Sequence[BatchProcessor] = (),
                  batch_records: int = 500,
-                 poll_ms: int = 200, retry_max_s: float = 30.0) -> None:
+                 poll_ms: int = 200, linger_ms: int = 0, retry_max_s: float = 30.0) -> None:
         self._buffer = buffer
         self._log = event_log
         self._dedup = dedup
@@ -48,6 +48,7 @@ class Worker:
         self._processors = list(processors)
         self._batch_records = batch_records
         self._poll_ms = poll_ms
+        self._linger_ms = linger_ms
         self._retry_max_s = retry_max_s
         self._stop = threading.Event()
         self._pending: list[BufferRecord] = []  # read but not acked: retried before reading more
@@ -77,8 +78,7 @@ class Worker:
         return total
 
     def run_once(self, block_ms: int | None = None) -> int:
-        records = self._pending or self._buffer.read(
-            self._batch_records, self._poll_ms if block_ms is None else block_ms)
+        records = self._pending or self._read(self._poll_ms if block_ms is None else block_ms)
         if not records:
             return 0
         self._pending = records
@@ -105,6 +105,15 @@ class Worker:
         self._pending = []
         self._metrics.batch_size.observe(len(events))
         return len(events)
+
+    def _read(self, block_ms: int) -> list[BufferRecord]:
+        records = self._buffer.read(self._batch_records, block_ms)
+        if records and self._linger_ms and len(records) < self._batch_records:
+            # Under load, waiting a moment for concurrent requests gives fewer, bigger inserts
+            # (each insert costs the same whatever its size); idle, it adds only linger_ms.
+            self._stop.wait(self._linger_ms / 1000)
+            records += self._buffer.read(self._batch_records - len(records), 0)
+        return records
 
     def _decode(self, records: Sequence[BufferRecord]) -> list[tuple[dict, bool]]:
         events = []
