@@ -1,6 +1,8 @@
 """The checkout funnel from ClickHouse (windowFunnel on chDB 26.9 and on 18.16) equals the funnel
 computed by hand in Python, on a seeded fixture of several hundred visitors with known paths."""
 
+from datetime import timedelta
+
 import pytest
 
 from tracking.ecommerce.clickhouse import EcommerceStore
@@ -9,7 +11,7 @@ from tracking.ecommerce.service.currency import CurrencyService
 from tracking.ecommerce.service.reports import ReportsService
 
 from .funnel_truth import DAY, MINUTE, funnel_by_hand, generate_paths
-from .shop import NOON_MS, day_window, shop_event, site
+from .shop import NOON, NOON_MS, day_window, shop_event, site
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +51,18 @@ def test_window_and_session_give_different_funnels(fixture_site):
     assert len({tuple(f) for f in funnels.values()}) == 3
     assert funnel_by_hand(rows, window_ms=10 * MINUTE, by_session=True) != funnel_by_hand(
         rows, window_ms=DAY, by_session=True)  # the fallback window matters for session-less visitors
+
+
+def test_a_funnel_does_not_span_midnight_utc(ecommerce_ch, unique):
+    """Visitor hashes rotate at 00:00 UTC, so the funnel groups by UTC day (documented)."""
+    s, midnight = site(f"site_{unique}"), NOON_MS + 12 * 3600_000
+    rows = [(7, 70, midnight - 10_000, "view_item"), (7, 70, midnight + 10_000, "add_to_cart"),
+            (8, 80, midnight + 20_000, "view_item"), (8, 80, midnight + 30_000, "add_to_cart")]
+    store = EcommerceStore(analytics=ecommerce_ch)
+    store.add_events([(e, parse_payload(e.data)) for e in (
+        shop_event(s.id, name, visitor=v, session=sess, ts_ms=ts) for v, sess, ts, name in rows)])
+    reports = ReportsService(store=store, currency=None, fallback_window_minutes=30)
+    two_days = day_window(NOON.date(), NOON.date() + timedelta(days=1))
+    for minutes in (None, 30):
+        got = [st.visitors for st in reports.funnel(site=s, window=two_days, minutes=minutes).steps]
+        assert got == funnel_by_hand(rows, window_ms=30 * MINUTE, by_session=minutes is None) == [2, 1, 0, 0, 0]
