@@ -12,6 +12,7 @@
   var navigationType = document.prerendering || start > 0 ? 'prerender' : nav ? nav.type.replace(/_/g, '-') : 'navigate';
   var values = {};
   var sent = {};
+  var observers = [];
 
   function set(name, value) {
     values[name] = Math.max(value, 0);
@@ -34,6 +35,9 @@
         list.getEntries().forEach(onEntry);
       });
       po.observe(Object.assign({ type: type, buffered: true }, options));
+      observers.push(function () {
+        po.takeRecords().forEach(onEntry);
+      });
     } catch (e) {} // an entry type this browser does not support: that metric is not reported
   }
 
@@ -74,7 +78,15 @@
   observe('first-input', onInteraction);
 
   // After the core's own hide handler (registered first): these go in a beacon of their own.
+  // Entries the browser has not delivered to the observers yet (the click that navigates away)
+  // are taken first.
   document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState == 'hidden') ['LCP', 'CLS', 'INP'].forEach(report), ut._b();
+    if (document.visibilityState == 'hidden') {
+      observers.forEach(function (take) {
+        take();
+      });
+      ['LCP', 'CLS', 'INP'].forEach(report);
+      ut._b();
+    }
   });
 })();
