@@ -54,14 +54,16 @@ def bare_target(tmp: Path):
 
 
 @contextmanager
-def service_target(kind: str, tmp: Path):
-    """kind: "embedded" (SQLite, in-process Redis, chDB, disk log) or "servers" (PG, Redis, ClickHouse)."""
+def service_target(kind: str, tmp: Path, env: dict[str, str] | None = None):
+    """kind: "embedded" (SQLite, in-process Redis, chDB, disk log) or "servers" (PG, Redis, ClickHouse);
+    `env`: extra UT_* variables for the service (they override the test harness's)."""
     with ExitStack() as stack:
         if kind == "embedded":
             settings = Settings(data_dir=tmp / "data", database_url="", redis_url="", clickhouse_url="")
         else:
             settings = stack.enter_context(_server_settings(tmp))
         svc = Service(settings, tmp / f"service-{kind}.log")
+        svc.env.update(env or {})
         svc.utrack("migrate")
         site = svc.create_site(domain=DOMAIN)
         if kind == "servers":

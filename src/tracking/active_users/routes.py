@@ -6,7 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 
 import anyio
-
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, WebSocket
 from fastapi.concurrency import run_in_threadpool
