@@ -1,4 +1,4 @@
-"""A browser per test module, a fresh context (no storage, no cookies) and fake site per test."""
+"""One browser for the package, a fresh context (no storage, no cookies) and fake site per test."""
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -7,7 +7,7 @@ from tests.browser import launch
 from tests.integration.tracking.tracker_script.fake_site import FakeSite
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser():
     with sync_playwright() as p:
         browser = launch(p)
