@@ -57,8 +57,12 @@ def test_posted_events_are_counted_exactly(service):
         ])
         assert r.status_code == 202 and r.json()["accepted"] == 2
 
-        expected = {"pageviews": 7, "visitors": 4}
-        got = wait_for(lambda: stats(c, site, "aggregate") == expected and expected, timeout=30)
+        expected = {"pageviews": 7, "visitors": 4}  # other modules add their own numbers beside these
+
+        def headline() -> dict:
+            return {k: v for k, v in stats(c, site, "aggregate").items() if k in expected}
+
+        got = wait_for(lambda: headline() == expected and expected, timeout=30)
         assert got == expected, stats(c, site, "aggregate")
         top = stats(c, site, "top-pages", limit=3)
         assert top == [
