@@ -9,6 +9,7 @@ and whole values are redacted when their key names a secret (`password`, `token`
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 from core.config.settings import DEFAULT_PII_KEYS as DEFAULT_KEYS
@@ -51,8 +52,9 @@ class Redactor:
         if isinstance(sensitive_keys, str):
             sensitive_keys = sensitive_keys.split(",")
         self._keys = frozenset(k.strip().lower().replace("-", "_") for k in sensitive_keys if k.strip())
+        self.sensitive_key = lru_cache(maxsize=4096)(self._sensitive_key)  # the same keys come again and again
 
-    def sensitive_key(self, key: str) -> bool:
+    def _sensitive_key(self, key: str) -> bool:
         """`password`, `user_password`, `accessToken`, `X-Api-Key`... but not `success` for `cc`."""
         normalized = key.strip().lower().replace("-", "_")
         if normalized in self._keys or normalized.replace("_", "") in self._keys:
@@ -63,9 +65,12 @@ class Redactor:
 
     def text(self, value: str) -> str:
         """The value with every recognised piece of PII replaced; unchanged when there is none."""
-        if not value or (not any(ch.isdigit() for ch in value) and "@" not in value):
-            return value  # the fast path: most values are plain words
-        value = _EMAIL.sub(REDACTED, value)
+        if not value:
+            return value
+        if "@" in value:
+            value = _EMAIL.sub(REDACTED, value)
+        if sum(ch.isdigit() for ch in value) < 9:
+            return value  # the fast path: every number we redact has at least 9 digits
         value = _IBAN.sub(_iban, value)
         value = _CARD.sub(_card, value)
         value = _SSN.sub(REDACTED, value)
@@ -84,7 +89,7 @@ class Redactor:
             return self.text(url)
         query = self._query(parts.query)
         fragment = self.text(parts.fragment)
-        path = _EMAIL.sub(REDACTED, parts.path)
+        path = _EMAIL.sub(REDACTED, parts.path) if "@" in parts.path else parts.path
         netloc = parts.netloc.rsplit("@", 1)[-1]  # credentials in a URL are never kept
         if (query, fragment, path, netloc) == (parts.query, parts.fragment, parts.path, parts.netloc):
             return url

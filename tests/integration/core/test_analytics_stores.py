@@ -41,7 +41,7 @@ def test_migrate_applies_core_and_page_analytics_ddl_once(analytics_store, uniqu
     assert migrate(analytics_store, "page_analytics", PAGE_ANALYTICS_MIGRATIONS) == []
     assert _columns(analytics_store, "events") == set(EVENT_COLUMNS) | {"ts", "day"}
     assert _columns(analytics_store, "page_analytics_pageviews") == {
-        "site_id", "day", "ts", "event_id", "visitor_id", "hostname", "pathname", "referrer_domain"}
+        "site_id", "day", "ts", "event_id", "visitor_id", "hostname", "pathname", "referrer_domain", "is_bot"}
 
 
 def test_migrate_runs_only_versions_not_yet_applied(analytics_store, unique):
