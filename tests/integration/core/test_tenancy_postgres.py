@@ -92,3 +92,15 @@ def test_dead_letters_keep_the_payload_as_json(uow, pg_session_factory):
     stage, reason, stored = rows[0]
     assert (stage, stored) == ("events_log", payload)
     assert reason.startswith("TypeError: x") and len(reason) == 4000  # bounded
+
+
+def test_the_dnt_policy_is_stored_per_site_with_the_migrated_default(uow, pg_session_factory):
+    tenancy = TenancyService(uow=uow)
+    dropping = tenancy.create_site(domain="drop.example", dnt_policy="drop")
+    assert tenancy.site(dropping.site_id).dnt_policy == "drop"
+    # a row written without the column (as before revision 0002) gets the server default
+    with pg_session_factory() as session:
+        session.execute(text("INSERT INTO core_sites (id, domain, allowed_origins, timezone) "
+                             "VALUES ('site_legacy', 'old.example', '[]', 'UTC')"))
+        session.commit()
+    assert tenancy.site("site_legacy").dnt_policy == "count_anonymously"
