@@ -27,6 +27,9 @@ class TrackingModule:
     analytics_migrations: tuple[Migration, ...] = ()
     # Edge hooks, run in the request before the 202, in module order (see core.ingest.context.Enricher).
     enrichers: tuple[str, ...] = ()
+    # Edge sinks, run in the request on its accepted events before the buffer append
+    # (see core.ingest.context.EdgeSink): the only place raw user data and the live ip/UA may go.
+    edge_sinks: tuple[str, ...] = ()
     # Extra event types the collect endpoints accept (see core.ingest.event_types.EventTypeSpec).
     event_types: tuple[str, ...] = ()
     # Worker hooks: `process(records)` on each fresh batch before it is written (e.g. sessions).

@@ -49,13 +49,14 @@ class CoreContainer(containers.DeclarativeContainer):
     enrichers = providers.List()
     event_types = providers.List()
     batch_processors = providers.List()
+    edge_sinks = providers.List()
     stats = providers.Singleton(StatsRegistry)
 
     redactor = providers.Singleton(Redactor, settings.provided.pii_keys)
     edge = providers.Singleton(Edge, salts=salts, enrichers=enrichers,
                                clock_skew_max_s=settings.provided.clock_skew_max_s, redactor=redactor)
     ingest = providers.Singleton(IngestService, edge=edge, buffer=buffer, tenancy=tenancy, metrics=metrics,
-                                 event_types=event_types)
+                                 event_types=event_types, sinks=edge_sinks)
 
     event_log = providers.Singleton(EventLog, store=analytics)
     # Read helper for modules' breakdowns over the events log (`core.event_stats` in their containers).

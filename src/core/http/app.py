@@ -13,6 +13,7 @@ from core.http import collect, ops, server_api, stats
 from core.http.cors import CollectCors
 from core.http.request_metrics import RequestMetrics
 from core.http.responses import json_response
+from core.ingest.service import IngestUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,13 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
     async def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
         errors = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         return json_response({"detail": errors}, 422)
+
+    @app.exception_handler(IngestUnavailable)
+    async def ingest_unavailable(_request: Request, exc: IngestUnavailable) -> Response:
+        log.error("%s", exc)  # the message names the sink only: no event content is logged
+        response = json_response({"detail": "temporarily unavailable, retry"}, 503)
+        response.headers["Retry-After"] = "1"
+        return response
 
     return app
 

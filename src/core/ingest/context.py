@@ -19,3 +19,14 @@ class Enricher(Protocol):
     """A module's hook into the edge (device, geo...): adds fields to a record in place."""
 
     def enrich(self, record: dict, ctx: RequestContext) -> None: ...
+
+
+class EdgeSink(Protocol):
+    """A module's hook on the accepted events of one request, run before they are buffered.
+
+    `private[i]` holds what belongs to `records[i]` but must never be stored with it (the raw `user`
+    object of a server event, the visitor's forwarded ip/UA, the server event's marketing consent);
+    None for browser events, whose live ip/UA are in `ctx`. An exception fails the whole request (503).
+    """
+
+    def accept(self, records: list[dict], private: list[dict | None], ctx: RequestContext) -> None: ...

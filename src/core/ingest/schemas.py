@@ -10,6 +10,8 @@ Scalar = str | int | float | bool | None
 PropKey = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 MAX_PROPS = 50
 MAX_PROP_VALUE = 1000
+MAX_USER_FIELDS = 20
+UserValue = Annotated[str, StringConstraints(max_length=500)]
 
 
 def _check_props(props: dict) -> dict:
@@ -64,6 +66,11 @@ class ServerEvent(BaseModel):
     ip: str = Field("", description="The visitor's IP, used for the visitor hash only, never stored.")
     user_agent: str = Field("", alias="userAgent", description="The visitor's UA, never stored.")
     properties: dict[PropKey, Scalar] = Field(default_factory=dict)
+    user: dict[PropKey, UserValue] | None = Field(None, max_length=MAX_USER_FIELDS, description=(
+        "Raw user data for ad-platform forwarding (email, phone, ...): handed only to edge sinks, "
+        "never stored with the event, never logged."))
+    consent: Consent | None = Field(None, description="Server events count as marketing-consented unless "
+                                    "`consent.marketing` is false.")
 
     _props = field_validator("properties")(_check_props)
 

@@ -13,7 +13,7 @@ import orjson
 from pydantic import ValidationError
 
 from core.buffer.port import EventBuffer
-from core.ingest.context import RequestContext
+from core.ingest.context import EdgeSink, RequestContext
 from core.ingest.edge import Edge
 from core.ingest.event_types import EventTypeSpec
 from core.ingest.schemas import BROWSER_FIELDS, CORE_TYPES, BrowserEvent, ServerEvent, describe
@@ -25,6 +25,10 @@ from core.tenancy.service import TenancyService
 
 class OriginNotAllowed(PermissionError):
     pass
+
+
+class IngestUnavailable(RuntimeError):
+    """An edge sink failed: nothing of the request was buffered; the caller answers 503 and retries."""
 
 
 @dataclass(slots=True)
@@ -42,8 +46,9 @@ class IngestResult:
 
 class IngestService:
     def __init__(self, *, edge: Edge, buffer: EventBuffer, tenancy: TenancyService, metrics: Metrics,
-                 event_types: Sequence[EventTypeSpec] = ()) -> None:
+                 event_types: Sequence[EventTypeSpec] = (), sinks: Sequence[EdgeSink] = ()) -> None:
         self._types = {spec.type: spec for spec in event_types}
+        self._sinks = list(sinks)
         self._edge = edge
         self._buffer = buffer
         self._tenancy = tenancy
@@ -80,7 +85,7 @@ class IngestService:
                 continue
             records.append(self._edge.from_browser(event, ctx, data, anonymous=privacy.anonymous,
                                                    marketing=privacy.marketing))
-        return self._commit(records, result)
+        return self._commit(records, result, [None] * len(records), ctx)
 
     def _validate_browser(self, item: object) -> tuple[BrowserEvent, dict]:
         """The base event, plus the payload of a module-defined type (validated by its spec)."""
@@ -98,7 +103,7 @@ class IngestService:
         return event, (spec.validate(event, extra) if spec else {})
 
     def collect_server(self, items: Sequence[object], site_id: str, ctx: RequestContext) -> IngestResult:
-        result, records = IngestResult(), []
+        result, records, private = IngestResult(), [], []
         for index, item in enumerate(items):
             try:
                 event = ServerEvent.model_validate(item)
@@ -106,10 +111,23 @@ class IngestService:
                 result.reject(index, describe(exc), "invalid")
                 continue
             records.append(self._edge.from_server(event, site_id, ctx))
-        return self._commit(records, result)
+            # Never copied into the record: only edge sinks see the raw user data and visitor ip/UA.
+            private.append({"user": dict(event.user or {}), "ip": event.ip, "user_agent": event.user_agent,
+                            "marketing": event.consent.marketing if event.consent else True})
+        return self._commit(records, result, private, ctx)
 
-    def _commit(self, records: list[dict], result: IngestResult) -> IngestResult:
+    def _commit(self, records: list[dict], result: IngestResult, private: list[dict | None],
+                ctx: RequestContext) -> IngestResult:
         if records:
+            # Sinks (e.g. an ad-platform outbox) run BEFORE the buffer append: if one fails, nothing was
+            # buffered and the caller's retry records everything once. The other order could buffer the
+            # events and lose the sink's copy. A sink that succeeded before a failing append is harmless:
+            # the retry carries the same event_id, deduplicated by the sink's own store and downstream.
+            for sink in self._sinks:
+                try:
+                    sink.accept(records, private, ctx)
+                except Exception as exc:
+                    raise IngestUnavailable(f"edge sink {type(sink).__name__} failed") from exc
             self._buffer.append([orjson.dumps(records)])
         result.accepted = len(records) + result.dropped
         self._metrics.accepted.inc(len(records))
