@@ -9,7 +9,7 @@ Then it times the stats services as the API calls them (aggregate, top pages, th
 page and by device) over the whole month and over one day, and prints p50/p99 in ms. Everything
 lives in a temp dir that is deleted at the end.
 
-    .venv/bin/python bench/queries.py                 # ~1 minute on 2 cores
+    .venv/bin/python bench/queries.py                 # ~1.5 minutes on 2 cores
     .venv/bin/python bench/queries.py --pageviews 100000 --runs 10
 """
 
