@@ -47,6 +47,7 @@ def worker(once: bool = typer.Option(False, help="Drain the buffer once, then ex
             return
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: work.stop())
+        container.core.background().start()  # modules' periodic tasks (e.g. the Meta CAPI sender)
         work.run_forever()
     finally:
         from core.di.container import close_core

@@ -12,7 +12,7 @@ def build_container(settings: Settings, modules: tuple[TrackingModule, ...]) -> 
     app.core = providers.Container(CoreContainer, settings=providers.Object(settings))
     for module in modules:
         setattr(app, module.name, providers.Container(module.container, core=app.core))
-    for hook in ("enrichers", "event_types", "batch_processors", "edge_sinks"):
+    for hook in ("enrichers", "event_types", "batch_processors", "edge_sinks", "background_tasks"):
         getattr(app.core, hook).override(providers.List(*(
             _provider(app, module.name, name) for module in modules for name in getattr(module, hook))))
     return app

@@ -8,6 +8,7 @@ def installed_modules() -> tuple[TrackingModule, ...]:
     from tracking.device_intel.module import MODULE as device_intel
     from tracking.ecommerce.module import MODULE as ecommerce
     from tracking.geo_time.module import MODULE as geo_time
+    from tracking.meta_capi.module import MODULE as meta_capi
     from tracking.page_analytics.module import MODULE as page_analytics
     from tracking.sessions.module import MODULE as sessions
     from tracking.tracker_script.module import MODULE as tracker_script
@@ -16,4 +17,5 @@ def installed_modules() -> tuple[TrackingModule, ...]:
     # Enrichers run in this order at the edge: device and geo first, then page_analytics' sources.
     # Bus subscribers run in this order too: active_users first, so live presence never waits for the
     # analytics projections' inserts.
-    return (active_users, device_intel, geo_time, page_analytics, tracker_script, web_vitals, sessions, ecommerce)
+    return (active_users, device_intel, geo_time, page_analytics, tracker_script, web_vitals, sessions, ecommerce,
+            meta_capi)

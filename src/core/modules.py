@@ -30,6 +30,8 @@ class TrackingModule:
     # Edge sinks, run in the request on its accepted events before the buffer append
     # (see core.ingest.context.EdgeSink): the only place raw user data and the live ip/UA may go.
     edge_sinks: tuple[str, ...] = ()
+    # Periodic work with `run_forever(stop_event)`, run in threads wherever the worker runs (core.background).
+    background_tasks: tuple[str, ...] = ()
     # Extra event types the collect endpoints accept (see core.ingest.event_types.EventTypeSpec).
     event_types: tuple[str, ...] = ()
     # Worker hooks: `process(records)` on each fresh batch before it is written (e.g. sessions).

@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 
 from core.analytics.event_log_stats import EventLogStats
 from core.analytics.factory import build_analytics_store
+from core.background import BackgroundRunner
 from core.buffer.factory import build_buffer
 from core.bus.bus import EventBus
 from core.config.settings import Settings
@@ -50,6 +51,8 @@ class CoreContainer(containers.DeclarativeContainer):
     event_types = providers.List()
     batch_processors = providers.List()
     edge_sinks = providers.List()
+    background_tasks = providers.List()
+    background = providers.Singleton(BackgroundRunner, background_tasks)
     stats = providers.Singleton(StatsRegistry)
 
     redactor = providers.Singleton(Redactor, settings.provided.pii_keys)
@@ -72,9 +75,10 @@ class CoreContainer(containers.DeclarativeContainer):
 def close_core(core: CoreContainer) -> None:
     """Release connections and files. Every adapter connects lazily, so closing is always cheap."""
     core.worker().stop()
+    core.background().stop()
     core.buffer().close()
     core.analytics().close()
     core.redis().close()
     core.engine().dispose()
-    for provider in (core.worker, core.buffer, core.analytics, core.redis, core.engine):
+    for provider in (core.worker, core.background, core.buffer, core.analytics, core.redis, core.engine):
         provider.reset()

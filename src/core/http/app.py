@@ -36,9 +36,11 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
             worker = core.worker()
             worker_thread = threading.Thread(target=worker.run_forever, name="ut-worker", daemon=True)
             worker_thread.start()
+            core.background().start()  # modules' periodic tasks live where the worker lives
         core.metrics().track_backlog(lambda: core.buffer().backlog())
         yield
         if worker_thread is not None:
+            core.background().stop()
             core.worker().stop()
             worker_thread.join(timeout=15)
         if on_shutdown is not None:

@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from tracking.meta_capi import normalize as n
+from tracking.meta_capi.service import normalize as n
 
 
 def h(value: str) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 
-from tracking.meta_capi.places import COUNTRY_NAMES, US_STATES
+from tracking.meta_capi.service.places import COUNTRY_NAMES, US_STATES
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)

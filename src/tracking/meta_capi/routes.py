@@ -1,0 +1,73 @@
+"""HTTP routes of meta_capi: pixel settings, delivery status, replay. All need the site's secret key."""
+
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, HTTPException
+
+from core.http.auth import secret_key_site
+from core.http.responses import ErrorResponse
+from tracking.meta_capi.schemas import DeliveryStatus, PixelSettings, PixelUpdate, ReplayResult
+from tracking.meta_capi.service.settings import DeliveryReport, MetaCapiSettings, PixelConfig
+
+router = APIRouter(prefix="/api/v1/sites/{site_id}/meta-capi", tags=["meta conversions api"])
+_ERRORS = {401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+SETTINGS = Provide["meta_capi.settings"]
+REPORT = Provide["meta_capi.report"]
+
+
+def _own(site_id: str, owner: str) -> None:
+    if owner != site_id:
+        raise HTTPException(403, "this key does not belong to the requested site")
+
+
+def _view(config: PixelConfig) -> PixelSettings:
+    return PixelSettings(site_id=config.site_id, pixel_id=config.pixel_id, enabled=config.enabled,
+                         active=config.active, has_access_token=config.has_access_token,
+                         access_token_last4=config.token_last4, test_event_code=config.test_event_code,
+                         graph_version=config.graph_version, event_mapping=config.mapping, ldu=config.ldu,
+                         ldu_country=config.ldu_country, ldu_state=config.ldu_state,
+                         disabled_reason=config.disabled_reason)
+
+
+@router.put("", response_model=PixelSettings, responses=_ERRORS, summary="Set the site's Meta pixel")
+@inject
+def put_pixel(site_id: str, update: PixelUpdate, owner: str = Depends(secret_key_site),
+              settings: MetaCapiSettings = Depends(SETTINGS)) -> PixelSettings:
+    """Pixel id, access token (encrypted at rest, never returned), event mapping, test code, LDU.
+    Setting a token clears a `disabled_reason` left by a rejected token."""
+    _own(site_id, owner)
+    return _view(settings.set(site_id, **update.model_dump()))
+
+
+@router.get("", response_model=PixelSettings, responses=_ERRORS, summary="The site's Meta pixel settings")
+@inject
+def get_pixel(site_id: str, owner: str = Depends(secret_key_site),
+              settings: MetaCapiSettings = Depends(SETTINGS)) -> PixelSettings:
+    """Everything but the token: `has_access_token` and, for long tokens, its last 4 characters."""
+    _own(site_id, owner)
+    config = settings.show(site_id)
+    if config is None:
+        raise HTTPException(404, "no Meta pixel is set for this site")
+    return _view(config)
+
+
+@router.get("/deliveries", response_model=DeliveryStatus, responses=_ERRORS,
+            summary="Conversions API delivery status")
+@inject
+def deliveries(site_id: str, owner: str = Depends(secret_key_site),
+               report: DeliveryReport = Depends(REPORT)) -> DeliveryStatus:
+    """Outbox counts by status, recent failed/dropped events with Meta's message and `fbtrace_id`,
+    recent Graph API requests, and the pixel's state (a token error shows in `disabled_reason`)."""
+    _own(site_id, owner)
+    status = report.status(site_id)
+    pixel = status.pop("pixel")
+    return DeliveryStatus(pixel=_view(pixel) if pixel else None, **status)
+
+
+@router.post("/replay", response_model=ReplayResult, responses=_ERRORS, summary="Send failed events again")
+@inject
+def replay(site_id: str, owner: str = Depends(secret_key_site),
+           report: DeliveryReport = Depends(REPORT)) -> ReplayResult:
+    """Puts every failed event back in the outbox with fresh attempts. Their user data was wiped when
+    they failed; events older than 7 days are dropped by the sender."""
+    _own(site_id, owner)
+    return ReplayResult(requeued=report.replay(site_id))

@@ -1,0 +1,139 @@
+"""meta_capi's settings service: one pixel per site, the token encrypted, never handed back.
+
+`show` returns what the API may display: `has_access_token` and the token's last 4 characters,
+never the token. `enabled_pixel` is what the edge sink asks on every collect request, so it is
+cached in memory for a few seconds (a settings change reaches the edge within that time).
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import orjson
+
+from core.db.unit_of_work import UnitOfWork
+from tracking.meta_capi.models import Pixel
+from tracking.meta_capi.repository import MetaCapiRepository
+from tracking.meta_capi.schemas import DEFAULT_GRAPH_VERSION, DEFAULT_MAPPING
+from tracking.meta_capi.service.cipher import Cipher
+
+_CACHE_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class PixelConfig:
+    site_id: str
+    pixel_id: str
+    enabled: bool
+    test_event_code: str
+    graph_version: str
+    mapping: dict[str, str]
+    ldu: bool
+    ldu_country: int
+    ldu_state: int
+    disabled_reason: str
+    has_access_token: bool
+    token_last4: str
+
+    @property
+    def active(self) -> bool:
+        return self.enabled and self.has_access_token and not self.disabled_reason
+
+
+class MetaCapiSettings:
+    def __init__(self, *, uow, cipher: Cipher) -> None:
+        self._uow: type[UnitOfWork] = uow
+        self._cipher = cipher
+        self._cache: dict[str, tuple[float, PixelConfig | None]] = {}
+
+    def set(self, site_id: str, *, pixel_id: str, access_token: str | None = None, enabled: bool = True,
+            test_event_code: str = "", graph_version: str = DEFAULT_GRAPH_VERSION,
+            event_mapping: dict[str, str] | None = None, ldu: bool = False, ldu_country: int = 0,
+            ldu_state: int = 0) -> PixelConfig:
+        """Create or replace the site's pixel. A None token keeps the stored one; setting a token (or
+        re-enabling) clears a previous `disabled_reason`."""
+        with self._uow() as session:
+            repo = MetaCapiRepository(session)
+            pixel = repo.pixel(site_id)
+            if pixel is None:
+                pixel = Pixel(site_id=site_id, pixel_id=pixel_id, token_enc="", token_last4="", disabled_reason="")
+                repo.add_pixel(pixel)
+            if access_token is not None:
+                pixel.token_enc = self._cipher.encrypt(access_token.encode()) if access_token else ""
+                pixel.token_last4 = access_token[-4:] if len(access_token) >= 12 else ""
+                pixel.disabled_reason = ""
+            if enabled and not pixel.enabled:
+                pixel.disabled_reason = ""
+            pixel.pixel_id, pixel.enabled, pixel.test_event_code = pixel_id, enabled, test_event_code
+            pixel.graph_version = graph_version
+            pixel.event_mapping = orjson.dumps(DEFAULT_MAPPING if event_mapping is None else event_mapping).decode()
+            pixel.ldu, pixel.ldu_country, pixel.ldu_state = ldu, ldu_country, ldu_state
+            pixel.updated_at = datetime.now(UTC)
+            config = _config(pixel)
+        self._cache.pop(site_id, None)
+        return config
+
+    def show(self, site_id: str) -> PixelConfig | None:
+        with self._uow() as session:
+            pixel = MetaCapiRepository(session).pixel(site_id)
+            return _config(pixel) if pixel else None
+
+    def all(self) -> list[PixelConfig]:
+        with self._uow() as session:
+            return [_config(p) for p in MetaCapiRepository(session).pixels()]
+
+    def enabled_pixel(self, site_id: str) -> PixelConfig | None:
+        now = time.monotonic()
+        hit = self._cache.get(site_id)
+        if hit is None or now - hit[0] > _CACHE_S:
+            config = self.show(site_id)
+            hit = (now, config if config and config.active else None)
+            self._cache[site_id] = hit
+        return hit[1]
+
+    def token(self, site_id: str) -> str:
+        with self._uow() as session:
+            pixel = MetaCapiRepository(session).pixel(site_id)
+            return self._cipher.decrypt(pixel.token_enc).decode() if pixel and pixel.token_enc else ""
+
+    def disable(self, site_id: str, reason: str) -> None:
+        with self._uow() as session:
+            pixel = MetaCapiRepository(session).pixel(site_id)
+            if pixel is not None:
+                pixel.disabled_reason = reason[:1000]
+        self._cache.pop(site_id, None)
+
+
+def _config(p: Pixel) -> PixelConfig:
+    return PixelConfig(site_id=p.site_id, pixel_id=p.pixel_id, enabled=p.enabled,
+                       test_event_code=p.test_event_code, graph_version=p.graph_version,
+                       mapping=orjson.loads(p.event_mapping or "{}"), ldu=p.ldu, ldu_country=p.ldu_country,
+                       ldu_state=p.ldu_state, disabled_reason=p.disabled_reason,
+                       has_access_token=bool(p.token_enc), token_last4=p.token_last4)
+
+
+class DeliveryReport:
+    """What the status API shows: counts by status, recent failures and requests; replay of failures."""
+
+    def __init__(self, *, uow, settings: MetaCapiSettings) -> None:
+        self._uow = uow
+        self._settings = settings
+
+    def status(self, site_id: str, limit: int = 20) -> dict:
+        with self._uow() as session:
+            repo = MetaCapiRepository(session)
+            failures = [{"event_id": r.event_id, "event_name": r.event_name, "status": r.status,
+                         "attempts": r.attempts, "error": r.last_error, "fbtrace_id": r.fbtrace_id}
+                        for r in repo.recent_failures(site_id, limit)]
+            requests = [{"sent_at": d.sent_at, "events": d.events, "events_received": d.events_received,
+                         "http_status": d.http_status, "error": d.error, "fbtrace_id": d.fbtrace_id}
+                        for d in repo.recent_deliveries(site_id, limit)]
+            counts = repo.counts(site_id)
+        return {"pixel": self._settings.show(site_id), "counts": counts, "recent_failures": failures,
+                "recent_requests": requests}
+
+    def replay(self, site_id: str) -> int:
+        """Failed events go back to pending (attempts reset). Their user data was wiped when they
+        failed, so they are sent with what remains (name, time, id, url, custom_data)."""
+        with self._uow() as session:
+            return MetaCapiRepository(session).replay_failed(site_id, datetime.now(UTC))
