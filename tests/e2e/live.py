@@ -75,6 +75,16 @@ class SseReader:
             if predicate(message):
                 return message
 
+    def drain_for(self, seconds: float) -> list[SseMessage]:
+        """Every message that arrives within `seconds` from now."""
+        deadline, out = time.monotonic() + seconds, []
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                out.append(self.messages.get(timeout=remaining))
+            except queue.Empty:
+                break
+        return out
+
     def drain(self) -> list[SseMessage]:
         out = []
         while not self.messages.empty():

@@ -138,6 +138,16 @@ def test_presence_and_the_live_feed_end_to_end(live_service):
         assert a_pages <= {"/pricing", "/checkout"} and b_pages <= {"/b-only"}
         b_frames = asyncio.run(_ws_frames(f"{ws_base}?site_id={b['site_id']}&token={b_token}&backlog=10", 1))
         assert [f["data"]["pathname"] for f in b_frames] == ["/b-only"]
+
+        # Revoking a share token closes the door to it (listed first: only its prefix is shown).
+        b_auth = {"X-API-Key": b["secret_key"]}
+        listed = http.get(f"/api/v1/sites/{b['site_id']}/share-tokens", headers=b_auth).json()
+        assert [t["prefix"] for t in listed] == [b_token[:7]] and "token" not in listed[0]
+        assert http.delete(f"/api/v1/sites/{a['site_id']}/share-tokens/{listed[0]['id']}",
+                           headers={"X-API-Key": a["secret_key"]}).status_code == 404  # not a's token
+        assert http.delete(f"/api/v1/sites/{b['site_id']}/share-tokens/{listed[0]['id']}",
+                           headers=b_auth).status_code == 204
+        assert http.get("/presence", params={"site_id": b["site_id"], "token": b_token}).status_code == 401
     finally:
         for reader in readers:
             reader.close()

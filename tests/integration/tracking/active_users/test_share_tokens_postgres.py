@@ -27,7 +27,8 @@ def test_a_token_reads_its_site_only_and_is_stored_hashed(uow, pg_session_factor
     assert [(i.id, i.label) for i in tokens.list(site_id=site_a)] == [(info.id, "office TV")]
     assert tokens.list(site_id=site_b) == []
     with pg_session_factory() as session:
-        stored = session.execute(text("SELECT token_hash FROM active_users_share_tokens")).scalars().all()
+        stored = session.execute(text("SELECT token_hash FROM active_users_share_tokens WHERE site_id = :site"),
+                                 {"site": site_a}).scalars().all()
     assert stored == [hash_key(token)]
 
 
