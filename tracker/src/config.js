@@ -8,9 +8,9 @@ export const DOWNLOADS = 'pdf,csv,txt,docx?,xlsx?,pptx?,od[st],epub,zip,rar,7z,t
 
 export let site, api, hashRouting, exclude, requireConsent, dntDrop, notFound, downloads, vitals;
 
-// "/admin/*,/drafts/*" -> one anchored RegExp over the path; `*` matches anything.
+// "/admin/*, /drafts/*" -> one anchored RegExp over the path; `*` matches anything.
 export const globs = (list) =>
-  list && new RegExp('^(' + list.replace(/\./g, '\\.').replace(/,/g, '|').replace(/\*/g, '.*') + ')$');
+  list && new RegExp('^(' + list.replace(/\s/g, '').replace(/\./g, '\\.').replace(/,/g, '|').replace(/\*/g, '.*') + ')$');
 
 export const readConfig = (script) => {
   const o = script.dataset;

@@ -1,6 +1,6 @@
 // The core tracker (/t.js): pageviews (load + SPA), custom and e-commerce events, outbound links,
 // downloads, forms, 404s, engagement, consent and the batching transport. Web Vitals live in a
-// separate chunk that the core loads after the page's load event (vitals.js).
+// separate chunk (vitals.js) that the core loads as an async script as soon as it runs.
 //
 // Privacy: no cookie and no localStorage; nothing identifies the visitor across pages or days
 // (the server counts visitors with a daily salted hash and builds sessions from it). Not even a

@@ -1,4 +1,4 @@
-// The Web Vitals chunk (/t.vitals.<hash>.js), loaded by the core after the page's load event.
+// The Web Vitals chunk (/t.vitals.<hash>.js), loaded by the core as an async script.
 // Measures LCP, INP, CLS, FCP and TTFB with PerformanceObserver (buffered: entries from before
 // this file arrived are replayed) the way Google's web-vitals library defines them, and reports
 // each metric once per page load with a random metric id: FCP and TTFB as soon as known, LCP,

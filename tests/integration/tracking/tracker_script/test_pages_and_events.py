@@ -56,7 +56,7 @@ def test_hash_routing_reports_routes_as_paths(site):
 
 
 def test_excluded_paths_send_no_pageview_and_404_pages_report_themselves(site):
-    attrs = "data-exclude='/admin/*,/preview' data-404 data-vitals='off'"
+    attrs = "data-exclude='/admin/*, /preview' data-404 data-vitals='off'"
     site.add("/admin/users", page_html("", attrs))
     site.add("/gone", page_html("<h1>Not found</h1>", attrs), status=404)
     site.page.goto(f"{SITE}/admin/users")
