@@ -13,6 +13,8 @@ cli = typer.Typer(help="Universal Tracking: privacy-first web and e-commerce ana
                   no_args_is_help=True, add_completion=False)
 sites = typer.Typer(help="Manage sites and their API keys.", no_args_is_help=True)
 cli.add_typer(sites, name="sites")
+meta_capi = typer.Typer(help="Meta Conversions API forwarding (module meta_capi).", no_args_is_help=True)
+cli.add_typer(meta_capi, name="meta-capi")
 
 
 @cli.command()
@@ -94,6 +96,45 @@ def sites_list() -> None:
     """List sites (keys are stored hashed and cannot be shown)."""
     container = _core()
     typer.echo(json.dumps([_asdict(s) for s in container.tenancy().list_sites()], indent=2))
+
+
+@meta_capi.command("set")
+def meta_capi_set(site_id: str, pixel_id: str = typer.Option(..., help="The Meta pixel (dataset) id."),
+                  token_stdin: bool = typer.Option(False, help="Read the access token from stdin (never pass "
+                                                   "it as an argument: it would show in ps and shell history). "
+                                                   "Without it, the stored token is kept."),
+                  enabled: bool = typer.Option(True, "--enabled/--disabled"),
+                  test_event_code: str = typer.Option("", help="Send to Events Manager's Test Events tab."),
+                  graph_version: str = typer.Option("v21.0", help="Graph API version."),
+                  ldu: bool = typer.Option(False, help="Limited Data Use (data_processing_options LDU)."),
+                  ldu_country: int = typer.Option(0), ldu_state: int = typer.Option(0)) -> None:
+    """Create or replace a site's pixel (default event mapping); prints the settings without the token."""
+    token = sys.stdin.readline().strip() if token_stdin else None
+    settings = _modules().meta_capi.settings()
+    config = settings.set(site_id, pixel_id=pixel_id, access_token=token, enabled=enabled,
+                          test_event_code=test_event_code, graph_version=graph_version, ldu=ldu,
+                          ldu_country=ldu_country, ldu_state=ldu_state)
+    typer.echo(json.dumps(_asdict(config), indent=2))
+
+
+@meta_capi.command("show")
+def meta_capi_show(site_id: str) -> None:
+    """A site's pixel settings and delivery counts; the token is never shown (only `has_access_token`)."""
+    container = _modules()
+    status = container.meta_capi.report().status(site_id)
+    if status["pixel"] is None:
+        typer.echo("error: no Meta pixel is set for this site", err=True)
+        raise typer.Exit(1)
+    typer.echo(json.dumps({"pixel": _asdict(status["pixel"]), "counts": status["counts"],
+                           "recent_failures": status["recent_failures"]}, indent=2, default=str))
+
+
+def _modules():
+    """The full container (core and every module), on an up-to-date transactional schema."""
+    from bootstrap.container import build_container
+    from bootstrap.modules import installed_modules
+
+    return build_container(_core().settings(), installed_modules())
 
 
 def _core():
