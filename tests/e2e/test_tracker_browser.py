@@ -34,6 +34,14 @@ def stats(client, site, path, **params):
     return resp.json()
 
 
+def settle(page) -> None:
+    """Before leaving a page: it has painted and the vitals chunk has arrived (a slow machine must
+    not turn 'each metric once per page load' into a race)."""
+    page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length > 0"
+                           " && performance.getEntriesByType('resource').some(e => e.name.includes('/t.vitals.'))")
+    page.wait_for_timeout(100)
+
+
 def shop_visit(page, shop: str, collector: str) -> dict:
     """The consenting visitor's journey; returns what the browser itself observed."""
     seen = {"t.js": None, "failed_first": False}
@@ -60,28 +68,32 @@ def shop_visit(page, shop: str, collector: str) -> dict:
     popup.value.close()
     with page.expect_download():
         page.click("#price-list")
+    settle(page)
     page.click("#product-link")
     page.wait_for_load_state()
     page.click("#add-to-cart")
+    settle(page)
     page.click("#view-cart")
     page.wait_for_load_state()
     # INP needs an interaction that stays on the page: a click or real key presses (fill() is neither)
     page.click("#coupon")
     page.locator("#coupon").press_sequentially("SPRING")
+    settle(page)
     page.click("#checkout")
     page.wait_for_load_state()
     page.click("#buyer-name")
     page.locator("#buyer-name").press_sequentially("Ada Lovelace")
     page.fill("#buyer-email", "ada@example.org")
+    settle(page)
     page.click("#pay")
     page.wait_for_url("**/thank-you.html?order=*")
-    page.wait_for_timeout(300)
+    settle(page)
     page.reload()                  # the purchase is sent again, with the same order_id
-    page.wait_for_timeout(300)
+    settle(page)
     page.goto(f"{shop}/preview.html")   # data-exclude
     page.wait_for_timeout(300)
     page.goto(f"{shop}/missing/trail")  # 404.html with status 404, data-404
-    page.wait_for_timeout(300)
+    settle(page)
     page.goto("about:blank")            # the last page is hidden: its engagement and vitals leave
     page.wait_for_timeout(500)
     return seen
