@@ -31,7 +31,9 @@ async def server_events(request: Request, site_id: str = Depends(secret_key_site
                         settings: Settings = Depends(current_settings)) -> Response:
     """One event object or an array of them; `userId` and `eventName` are required.
     Optional: `timestamp` (ISO 8601 or ms), `eventId` (UUID, for dedup), `url`, `referrer`,
-    `ip` and `userAgent` of the visitor (hashed into the visitor id, never stored), `properties`."""
+    `ip` and `userAgent` of the visitor (hashed into the visitor id, never stored), `properties`,
+    `user` (raw e-mail, phone... for ad-platform forwarding: handed to edge sinks only, never stored
+    with the event) and `consent` (`marketing: false` keeps the event from ad platforms)."""
     raw = await read_body(request, settings.max_body_bytes)
     signature = request.headers.get("x-signature")
     if signature is not None:

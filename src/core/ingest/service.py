@@ -113,7 +113,7 @@ class IngestService:
             records.append(self._edge.from_server(event, site_id, ctx))
             # Never copied into the record: only edge sinks see the raw user data and visitor ip/UA.
             private.append({"user": dict(event.user or {}), "ip": event.ip, "user_agent": event.user_agent,
-                            "marketing": event.consent.marketing if event.consent else True})
+                            "marketing": _server_marketing(event)})
         return self._commit(records, result, private, ctx)
 
     def _commit(self, records: list[dict], result: IngestResult, private: list[dict | None],
@@ -136,3 +136,9 @@ class IngestService:
         for reason in result.reasons:
             self._metrics.rejected.labels(reason).inc()
         return result
+
+
+def _server_marketing(event: ServerEvent) -> bool:
+    """A customer's server speaks for a customer who consented, unless it says `marketing: false`."""
+    consent = event.consent
+    return not (consent and "marketing" in consent.model_fields_set and not consent.marketing)

@@ -46,16 +46,18 @@ def test_server_event_user_reaches_the_sink_only(uow, site):
     sink = RecordingSink(buffer)
     items = [{"userId": "u1", "eventName": "purchase", "user": USER, "ip": "198.51.100.7", "userAgent": "UA/1"},
              {"userId": "u2", "eventName": "sign_up", "consent": {"marketing": False}},
-             {"eventName": "no user id"}]
+             {"eventName": "no user id"},
+             {"userId": "u3", "eventName": "lead", "consent": {"analytics": False}}]
     result = _ingest(uow, buffer, sink).collect_server(items, site.site_id, CTX)
 
-    assert result.accepted == 2 and [r["index"] for r in result.rejected] == [2]
+    assert result.accepted == 3 and [r["index"] for r in result.rejected] == [2]
     records, private, ctx, buffered_before = sink.calls[0]
     assert buffered_before == 0
-    assert [r["name"] for r in records] == ["purchase", "sign_up"]
+    assert [r["name"] for r in records] == ["purchase", "sign_up", "lead"]
     stripped = {k: v.strip() for k, v in USER.items()}
     assert private[0] == {"user": stripped, "ip": "198.51.100.7", "user_agent": "UA/1", "marketing": True}
     assert private[1]["user"] == {} and private[1]["marketing"] is False
+    assert private[2]["marketing"] is True  # consent sent without a marketing choice: not a refusal
     assert ctx is CTX
     raw = b"".join(p for call in buffer.appends for p in call)
     for secret in (b"Jane", b"Example.com", b"1234-567", b"198.51.100.7", b"UA/1"):
