@@ -12,6 +12,7 @@ the stats API counts exactly the accepted pageviews.
 import argparse
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -72,50 +73,63 @@ def wait_drained(target: Target, timeout: float) -> float | None:
     return None
 
 
+WORKER_METRICS = ("ut_worker_batch_events_count", "ut_worker_batch_events_sum", "ut_events_write_seconds_sum")
+
+
 def bench_target(target: Target, args, rows: list, drains: list, anomalies: list) -> None:
-    is_service = target.service is not None
-    day_from = datetime.now(UTC).date().isoformat()
-    accepted_total = 0
+    day_from, accepted = datetime.now(UTC).date().isoformat(), 0
     for mode in ("single", "batch"):
-        started, warm_events = time.perf_counter(), 0
-        if args.warmup > 0:
-            warm = load(target, mode, args, args.warmup)
-            warm_events = warm.accepted_events
-            check(target, mode + " warmup", warm, anomalies)
-        accepted_total += warm_events
-        cpu0, busy0 = proc_cpu_seconds(target.pid), system_busy_seconds()
-        res = load(target, mode, args, args.duration)
-        server_cpu = proc_cpu_seconds(target.pid) - cpu0
-        other_cpu = system_busy_seconds() - busy0 - server_cpu - res.client_cpu
-        accepted_total += res.accepted_events
-        check(target, mode, res, anomalies)
-        rows.append((target.name, mode, res, server_cpu, other_cpu))
-        print(f"  {target.name:16} {mode:6} {res.requests / res.elapsed:9,.0f} req/s "
-              f"{res.accepted_events / res.elapsed:9,.0f} ev/s  p50 {res.pct(.5):6.2f} ms  "
-              f"p99 {res.pct(.99):7.2f} ms  server CPU {server_cpu / res.elapsed:4.0%}  "
-              f"client CPU {res.client_cpu / res.elapsed:4.0%}  other {other_cpu / res.elapsed:4.0%}", flush=True)
-        if is_service:
-            load_end = time.perf_counter()
-            drain = wait_drained(target, args.drain_timeout)
-            if drain is None:
-                anomalies.append(f"{target.name} {mode}: buffer not drained after {args.drain_timeout:.0f} s")
-                return
-            events = res.accepted_events + warm_events
-            e2e = events / (load_end - started + drain)
-            drains.append((target.name, mode, events, drain, e2e))
-            print(f"  {'':16} {mode:6} drained in {drain:.2f} s; end to end {e2e:,.0f} events/s into ClickHouse",
-                  flush=True)
-    if is_service:
-        day_to = datetime.now(UTC).date().isoformat()
-        counted = pageviews(target, day_from, day_to)
-        verdict = "OK" if counted == accepted_total else "MISMATCH"
-        print(f"  {target.name}: stats pageviews {counted:,} vs accepted {accepted_total:,}: {verdict}", flush=True)
-        drains.append((target.name, "verify", accepted_total, counted, verdict))
-        if verdict != "OK":
-            anomalies.append(f"{target.name}: stats counted {counted} pageviews, {accepted_total} were accepted")
-        bad = metric_lines(target, ("ut_dead_lettered_total", "ut_bus_failures_total", "ut_events_rejected_total",
-                                    "ut_events_duplicates_total"))
-        anomalies.extend(f"{target.name}: {k} = {v:g}" for k, v in bad.items() if v)
+        accepted += bench_mode(target, mode, args, rows, drains, anomalies)
+    if target.service is not None:
+        verify(target, day_from, accepted, drains, anomalies)
+
+
+def bench_mode(target: Target, mode: str, args, rows: list, drains: list, anomalies: list) -> int:
+    """Warm-up, measured load, then (on the service) the drain. Returns the events accepted."""
+    started, warm_events = time.perf_counter(), 0
+    m0 = metric_lines(target, WORKER_METRICS) if target.service else {}
+    if args.warmup > 0:
+        warm = load(target, mode, args, args.warmup)
+        warm_events = warm.accepted_events
+        check(target, mode + " warmup", warm, anomalies)
+    cpu0, busy0 = proc_cpu_seconds(target.pid), system_busy_seconds()
+    res = load(target, mode, args, args.duration)
+    server_cpu = proc_cpu_seconds(target.pid) - cpu0
+    other_cpu = system_busy_seconds() - busy0 - server_cpu - res.client_cpu
+    check(target, mode, res, anomalies)
+    rows.append((target.name, mode, res, server_cpu, other_cpu))
+    print(f"  {target.name:16} {mode:6} {res.requests / res.elapsed:9,.0f} req/s "
+          f"{res.accepted_events / res.elapsed:9,.0f} ev/s  p50 {res.pct(.5):6.2f} ms  "
+          f"p99 {res.pct(.99):7.2f} ms  server CPU {server_cpu / res.elapsed:4.0%}  "
+          f"client CPU {res.client_cpu / res.elapsed:4.0%}  other {other_cpu / res.elapsed:4.0%}", flush=True)
+    events = res.accepted_events + warm_events
+    if target.service is None:
+        return events
+    load_end = time.perf_counter()
+    drain = wait_drained(target, args.drain_timeout)
+    if drain is None:
+        anomalies.append(f"{target.name} {mode}: buffer not drained after {args.drain_timeout:.0f} s")
+        return events
+    e2e = events / (load_end - started + drain)
+    m1 = metric_lines(target, WORKER_METRICS)
+    batches, *sums = (m1.get(k, 0) - m0.get(k, 0) for k in WORKER_METRICS)
+    drains.append((target.name, mode, events, drain, e2e, batches, sums[0] / max(batches, 1),
+                   sums[1] * 1000 / max(batches, 1)))
+    print(f"  {'':16} {mode:6} drained in {drain:.2f} s; end to end {e2e:,.0f} events/s into ClickHouse; "
+          f"{batches:,.0f} worker batches of {sums[0] / max(batches, 1):,.1f} events", flush=True)
+    return events
+
+
+def verify(target: Target, day_from: str, accepted: int, drains: list, anomalies: list) -> None:
+    counted = pageviews(target, day_from, datetime.now(UTC).date().isoformat())
+    verdict = "OK" if counted == accepted else "MISMATCH"
+    print(f"  {target.name}: stats pageviews {counted:,} vs accepted {accepted:,}: {verdict}", flush=True)
+    drains.append((target.name, "check", accepted, counted, verdict))
+    if verdict != "OK":
+        anomalies.append(f"{target.name}: stats counted {counted} pageviews, {accepted} were accepted")
+    bad = metric_lines(target, ("ut_dead_lettered_total", "ut_bus_failures_total", "ut_events_rejected_total",
+                                "ut_events_duplicates_total"))
+    anomalies.extend(f"{target.name}: {k} = {v:g}" for k, v in bad.items() if v)
 
 
 def check(target: Target, mode: str, res: LoadResult, anomalies: list) -> None:
@@ -132,13 +146,16 @@ def report(rows, drains, anomalies, args, wall: float) -> None:
         print(f"| {name} | {size} | {r.requests / r.elapsed:,.0f} | {r.accepted_events / r.elapsed:,.0f} "
               f"| {r.pct(.5):.2f} | {r.pct(.99):.2f} |")
     if drains:
-        print("\n| target | mode | events accepted | drain after load s | end-to-end events/s | check |")
-        print("|---|---|---:|---:|---:|---|")
-        for name, mode, events, a, b in drains:
-            if mode == "verify":
-                print(f"| {name} | all | {events:,} | | | stats pageviews {a:,}: **{b}** |")
-            else:
-                print(f"| {name} | {mode} | {events:,} | {a:.2f} | {b:,.0f} | |")
+        print("\n| target | mode | events accepted | drain after load s | end-to-end events/s | worker batches "
+              "| events/batch | events-log write ms/batch |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for name, mode, events, *d in drains:
+            if mode != "check":
+                print(f"| {name} | {mode} | {events:,} | {d[0]:.2f} | {d[1]:,.0f} | {d[2]:,.0f} | {d[3]:,.1f} "
+                      f"| {d[4]:.1f} |")
+        for name, mode, events, *d in drains:
+            if mode == "check":
+                print(f"\nCheck {name}: GET /api/v1/stats/aggregate pageviews {d[0]:,}, accepted {events:,}: {d[1]}")
     print("\n| target | mode | requests | server CPU | client CPU | other CPU (stores, other jobs) |")
     print("|---|---|---:|---:|---:|---:|")
     for name, mode, r, cpu, other in rows:
@@ -146,7 +163,12 @@ def report(rows, drains, anomalies, args, wall: float) -> None:
               f"| {other / r.elapsed:.0%} |")
     cpu_model = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                       if ln.startswith("model name")), "?")
-    print(f"\nMachine: nproc {os.cpu_count()} ({cpu_model}), Python {platform.python_version()}, "
+    try:
+        rev = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True,
+                             text=True, timeout=10).stdout.strip() or "?"
+    except (OSError, subprocess.SubprocessError):
+        rev = "?"
+    print(f"\nCode: {rev}. Machine: nproc {os.cpu_count()} ({cpu_model}), Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}; load: {args.client} client, {args.connections} connections, "
           f"{args.duration:g} s per mode after {args.warmup:g} s warm-up, same machine; wall time {wall:.0f} s")
     print("Anomalies: " + ("none" if not anomalies else ""))
