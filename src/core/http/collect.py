@@ -43,7 +43,8 @@ def _origin(request: Request) -> str | None:
     return None
 
 
-def _collect(ingest: IngestService, items: list, request: Request, forced: str | None = None) -> IngestResult:
+def collect_browser(ingest: IngestService, items: list, request: Request, forced: str | None = None) -> IngestResult:
+    """The browser collect path (origin check included), shared by core's and modules' collect routes."""
     try:
         return ingest.collect_browser(items, request_context(request), _origin(request), forced)
     except OriginNotAllowed as exc:
@@ -57,7 +58,7 @@ async def collect_pageview(request: Request, ingest: IngestService = Depends(ing
                            settings: Settings = Depends(current_settings)) -> Response:
     """One pageview `{site_id, url, referrer?, event_id?, ts?, sent_at?, props?}`; `type` is implied."""
     body = await read_json(request, settings.max_body_bytes)
-    return answer(_collect(ingest, [body], request, "pageview"))
+    return answer(collect_browser(ingest, [body], request, "pageview"))
 
 
 @router.post("/event", status_code=202, response_model=CollectResponse, responses=_ERRORS,
@@ -66,7 +67,7 @@ async def collect_event(request: Request, ingest: IngestService = Depends(ingest
                         settings: Settings = Depends(current_settings)) -> Response:
     """One event `{site_id, name, url?, props?, ...}` (`type` defaults to `event`)."""
     body = await read_json(request, settings.max_body_bytes)
-    return answer(_collect(ingest, [body], request))
+    return answer(collect_browser(ingest, [body], request))
 
 
 @router.post("/batch", status_code=202, response_model=CollectResponse, responses=_ERRORS,
@@ -82,7 +83,7 @@ async def collect_batch(request: Request, ingest: IngestService = Depends(ingest
         raise HTTPException(413, f"at most {settings.max_batch_events} events per batch, got {len(events)}")
     if not events:
         raise HTTPException(400, "the batch has no events")
-    return answer(_collect(ingest, events, request))
+    return answer(collect_browser(ingest, events, request))
 
 
 @router.get("/p.gif", summary="Tracking pixel (no JavaScript)", response_class=Response,
@@ -93,7 +94,7 @@ def pixel(request: Request, site_id: str = Query(..., max_length=64), url: str =
     """`<img src="/collect/p.gif?site_id=...&url=...">` records a pageview (or the event `name`)."""
     event = {"site_id": site_id, "url": url, "referrer": referrer,
              "type": "event" if name else "pageview", "name": name}
-    result = _collect(ingest, [event], request)
+    result = collect_browser(ingest, [event], request)
     headers = {"Cache-Control": "no-store"}
     if result.rejected:
         # Header values must be latin-1: keep the reason readable, drop what cannot be sent.

@@ -7,7 +7,7 @@ from core.analytics.time_range import UtcRange
 from core.config.settings import Settings
 from core.http.auth import read_access, secret_key_site
 from core.http.body import read_json
-from core.http.collect import _collect, answer  # the browser collect path, shared with core's endpoints
+from core.http.collect import answer, collect_browser  # the browser collect path, shared with core's endpoints
 from core.http.responses import CollectResponse, ErrorResponse
 from core.http.stats import report_window
 from core.ingest.service import IngestService
@@ -52,7 +52,7 @@ async def collect_ecommerce(request: Request, ingest: IngestService = Depends(Pr
     begin_checkout, add_shipping_info, add_payment_info, purchase, refund. `type` is implied.
     A purchase or refund needs `order_id`; amounts need `currency`. Purchases count once per order_id."""
     body = await read_json(request, settings.max_body_bytes)
-    return answer(_collect(ingest, [body], request, "ecommerce"))
+    return answer(collect_browser(ingest, [body], request, "ecommerce"))
 
 
 @router.put("/api/v1/sites/{site_id}/currency-rates", response_model=CurrencySettings, responses=_READ_ERRORS,

@@ -11,7 +11,7 @@ from core.analytics.time_range import UtcRange
 from core.config.settings import Settings
 from core.http.auth import read_access
 from core.http.body import read_json
-from core.http.collect import _collect, answer
+from core.http.collect import answer, collect_browser
 from core.http.responses import CollectResponse, ErrorResponse
 from core.http.stats import report_window
 from core.ingest.service import IngestService
@@ -37,7 +37,7 @@ async def collect_vitals(request: Request, ingest: IngestService = Depends(Provi
     unitless). A later value with the same `id` (alias `metric_id`) replaces the earlier one.
     `type` is implied; in `/collect/batch` send `"type": "vitals"`."""
     body = await read_json(request, settings.max_body_bytes)
-    return answer(_collect(ingest, [body], request, "vitals"))
+    return answer(collect_browser(ingest, [body], request, "vitals"))
 
 
 @router.get("/api/v1/vitals", response_model=VitalsReport, summary="Web Vitals report")
