@@ -70,3 +70,37 @@ def analytics_store(request):
 def analytics_store_any_tz(request):
     """Both adapters plus a server running in America/New_York, for date-boundary logic."""
     return request.getfixturevalue(_STORES[request.param])
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A SQLite file with every Alembic head applied, copied per test (as embedded mode migrates)."""
+    from alembic import command
+
+    from bootstrap.migrate import alembic_config
+    from core.config.settings import Settings
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("sqlite-template"))
+    command.upgrade(alembic_config(settings), "heads")
+    return settings.data_dir / "utrack.sqlite3"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def transactional_uow(request, tmp_path, migrated_sqlite):
+    """(kind, unit-of-work factory) on each migrated transactional store in turn: a fresh copy of
+    the SQLite template, or PostgreSQL inside one outer transaction rolled back after the test."""
+    import shutil
+
+    from core.db.engine import build_engine, build_session_factory
+    from core.db.unit_of_work import UnitOfWork
+
+    if request.param == "postgres":
+        factory = request.getfixturevalue("pg_session_factory")
+        yield "postgres", (lambda: UnitOfWork(factory))
+        return
+    path = tmp_path / "store.sqlite3"
+    shutil.copy(migrated_sqlite, path)
+    engine = build_engine(f"sqlite:///{path}")
+    factory = build_session_factory(engine)
+    yield "sqlite", (lambda: UnitOfWork(factory))
+    engine.dispose()

@@ -1,14 +1,11 @@
 """meta_capi fixtures: a migrated transactional store (SQLite, PostgreSQL), the fake Graph API, and
 the module's real objects wired as its container wires them."""
 
-import shutil
 from dataclasses import dataclass
 
 import pytest
 from prometheus_client import CollectorRegistry
 
-from core.db.engine import build_engine, build_session_factory
-from core.db.unit_of_work import UnitOfWork
 from core.tenancy.service import TenancyService
 from tests.integration.tracking.meta_capi.fake_graph import FakeGraph
 from tracking.meta_capi.service.cipher import Cipher
@@ -21,30 +18,11 @@ SECRET = "test-server-secret-0123456789"
 TOKEN = "EAAB-super-secret-token-1234567890-WXYZ"
 
 
-@pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory):
-    from alembic import command
-
-    from bootstrap.migrate import alembic_config
-    from core.config.settings import Settings
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp("meta-template"))
-    command.upgrade(alembic_config(settings), "heads")
-    return settings.data_dir / "utrack.sqlite3"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path, migrated_sqlite):
+@pytest.fixture
+def store(transactional_uow):
     """(uow factory, concurrency): PostgreSQL runs in one rolled-back connection, so one sender thread."""
-    if request.param == "postgres":
-        factory = request.getfixturevalue("pg_session_factory")
-        yield (lambda: UnitOfWork(factory)), 1
-        return
-    path = tmp_path / "meta.sqlite3"
-    shutil.copy(migrated_sqlite, path)
-    engine = build_engine(f"sqlite:///{path}")
-    yield (lambda: UnitOfWork(build_session_factory(engine))), 4
-    engine.dispose()
+    kind, uow = transactional_uow
+    return uow, (1 if kind == "postgres" else 4)
 
 
 @pytest.fixture
