@@ -1,8 +1,10 @@
 """Builds the running app: settings, containers, bus subscriptions, wiring, HTTP."""
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI
+from pydantic_settings import BaseSettings
 
 from bootstrap.container import build_container, connect_modules
 from bootstrap.modules import installed_modules
@@ -11,13 +13,15 @@ from core.di.container import close_core
 from core.http import app as http_app
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None,
+               module_settings: Mapping[str, BaseSettings] | None = None) -> FastAPI:
+    """`module_settings` replaces modules' settings read from the environment (tests)."""
     settings = settings or Settings()
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     modules = installed_modules()
-    container = build_container(settings, modules)
-    connect_modules(container, modules)
+    container = build_container(settings, modules, module_settings)
+    connect_modules(container)
     container.wire(modules=[*(f"core.http.{m}" for m in ("auth", "collect", "ops", "server_api", "stats")),
                             *(f"tracking.{m.name}.routes" for m in modules if m.router is not None)])
 

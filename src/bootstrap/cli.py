@@ -36,6 +36,7 @@ def serve(host: str = typer.Option(None, help="Interface to bind (default UT_HOS
 def worker(once: bool = typer.Option(False, help="Drain the buffer once, then exit.")) -> None:
     """Run a worker on its own (needs server stores: Redis buffer and ClickHouse server)."""
     from bootstrap.app import create_app
+    from core.di.container import close_core, start_core
 
     settings = Settings(worker_enabled=False)
     if not settings.redis_url:
@@ -44,6 +45,7 @@ def worker(once: bool = typer.Option(False, help="Drain the buffer once, then ex
     container = app.state.container
     work = container.core.worker()
     try:
+        start_core(container.core)
         if once:
             typer.echo(json.dumps({"processed": work.drain(timeout_s=300)}))
             return
@@ -52,8 +54,6 @@ def worker(once: bool = typer.Option(False, help="Drain the buffer once, then ex
         container.core.background().start()  # modules' periodic tasks (e.g. the Meta CAPI sender)
         work.run_forever()
     finally:
-        from core.di.container import close_core
-
         close_core(container.core)
 
 

@@ -14,8 +14,8 @@ def installed_modules() -> tuple[TrackingModule, ...]:
     from tracking.tracker_script.module import MODULE as tracker_script
     from tracking.web_vitals.module import MODULE as web_vitals
 
-    # Enrichers run in this order at the edge: device and geo first, then page_analytics' sources.
-    # Bus subscribers run in this order too: active_users first, so live presence never waits for the
-    # analytics projections' inserts.
+    # Bus subscribers run in this order: active_users first, so live presence never waits for the
+    # analytics projections' inserts. Enrichers are ordered by the columns they write and read
+    # (bootstrap.columns), with this order breaking ties.
     return (active_users, device_intel, geo_time, page_analytics, tracker_script, web_vitals, sessions, ecommerce,
             meta_capi)

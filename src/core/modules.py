@@ -1,41 +1,83 @@
-"""How a tracking module presents itself to the composition root; core never names a module."""
+"""How a tracking module presents itself to the composition root; core never names a module.
 
-from dataclasses import dataclass, field
+A module hands bootstrap its container class, its settings class and a `hooks` function. Bootstrap
+builds the container, then calls `hooks(container)`: the function answers with *providers of that
+container* (not strings), so a reader or a type checker follows a hook from `module.py` straight to
+the provider and its class. Bootstrap wires every hook in one loop (`bootstrap.container`).
+"""
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from dependency_injector import providers
 from fastapi import APIRouter
+from pydantic_settings import BaseSettings
 
 from core.analytics.migrations import Migration
 from core.bus.events import TrackedEvent
 
 
+class Lifecycle(Protocol):
+    """A resource a module opens and must release: `start()` where the app or worker starts
+    (may be a no-op), `close()` on shutdown. Both must be safe to call more than once."""
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Subscription:
-    """Deliver batches of `event_type` to `<provider>.<method>` of the module's container."""
+    """Deliver batches of `event_type` to `method` of the object `handler` provides.
+
+    `method` is the unbound method (`PageAnalyticsHandlers.on_page_viewed`), so the reference is
+    followable; `reads` names the events-log columns the handler relies on, checked at start-up
+    against what the installed modules write.
+    """
 
     event_type: type[TrackedEvent]
-    handler: str
+    handler: providers.Provider
+    method: Callable[..., None]
+    reads: Iterable[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hooks:
+    """What a module plugs into core. Every entry is a provider of the module's container."""
+
+    # Edge enrichers (core.ingest.context.Enricher): their classes declare the columns they
+    # `writes` and `reads`; bootstrap orders them from those declarations.
+    enrichers: tuple[providers.Provider, ...] = ()
+    # Edge sinks (core.ingest.context.EdgeSink), run in the request before the buffer append: the
+    # only place raw user data and the live ip/UA may go.
+    edge_sinks: tuple[providers.Provider, ...] = ()
+    # Extra event types the collect endpoints accept (core.ingest.event_types.EventTypeSpec).
+    event_types: tuple[providers.Provider, ...] = ()
+    # Worker hooks (core.ingest.worker.BatchProcessor): `process(records)` before the log write.
+    batch_processors: tuple[providers.Provider, ...] = ()
+    # Periodic work with `run_forever(stop_event)`, run in threads wherever the worker runs.
+    background_tasks: tuple[providers.Provider, ...] = ()
+    subscriptions: tuple[Subscription, ...] = ()
+    # Stats: contributors to /stats/aggregate, and (property, provider) pairs for /stats/breakdown.
+    aggregates: tuple[providers.Provider, ...] = ()
+    breakdowns: tuple[tuple[str, providers.Provider], ...] = ()
+    # Resources with start()/close() (Lifecycle), started with the app or worker, closed on shutdown.
+    lifecycle: tuple[providers.Provider, ...] = ()
+
+
+def no_hooks(container: Any) -> Hooks:
+    return Hooks()
 
 
 @dataclass(frozen=True, slots=True)
 class TrackingModule:
-    """Everything bootstrap needs to plug a module in. Strings name providers of its container."""
+    """Everything bootstrap needs to plug a module in."""
 
     name: str
     container: type
+    hooks: Callable[[Any], Hooks] = no_hooks
+    # The module's own `UT_*` settings (pydantic-settings), handed to its container as `settings`.
+    settings: type[BaseSettings] | None = None
     router: APIRouter | None = None
-    subscriptions: tuple[Subscription, ...] = ()
     analytics_migrations: tuple[Migration, ...] = ()
-    # Edge hooks, run in the request before the 202, in module order (see core.ingest.context.Enricher).
-    enrichers: tuple[str, ...] = ()
-    # Edge sinks, run in the request on its accepted events before the buffer append
-    # (see core.ingest.context.EdgeSink): the only place raw user data and the live ip/UA may go.
-    edge_sinks: tuple[str, ...] = ()
-    # Periodic work with `run_forever(stop_event)`, run in threads wherever the worker runs (core.background).
-    background_tasks: tuple[str, ...] = ()
-    # Extra event types the collect endpoints accept (see core.ingest.event_types.EventTypeSpec).
-    event_types: tuple[str, ...] = ()
-    # Worker hooks: `process(records)` on each fresh batch before it is written (e.g. sessions).
-    batch_processors: tuple[str, ...] = ()
-    # Stats: contributors to /stats/aggregate, and (property, provider) pairs for /stats/breakdown.
-    aggregates: tuple[str, ...] = ()
-    breakdowns: tuple[tuple[str, str], ...] = field(default=())

@@ -8,14 +8,35 @@ from core.config.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _all_fields() -> dict:
+    """Core's settings and every installed module's, which must never share a name."""
+    from bootstrap.modules import installed_modules
+
+    classes = [Settings, *(m.settings for m in installed_modules() if m.settings is not None)]
+    merged: dict = {}
+    for cls in classes:
+        clash = merged.keys() & cls.model_fields.keys()
+        assert not clash, f"{cls.__name__} reuses setting names: {clash}"
+        merged.update(cls.model_fields)
+    return merged
+
+
 def test_env_example_lists_every_setting_and_nothing_else():
     documented = {m.group(1).lower() for m in re.finditer(r"^UT_(\w+)=", (ROOT / "env.example").read_text(), re.M)}
-    assert documented == set(Settings.model_fields)
+    assert documented == set(_all_fields())
+
+
+def test_every_module_setting_keeps_its_ut_name():
+    from bootstrap.modules import installed_modules
+
+    for module in installed_modules():
+        if module.settings is not None:
+            assert module.settings.model_config["env_prefix"] == "UT_", module.name
 
 
 def test_env_example_defaults_are_the_real_defaults():
     text = (ROOT / "env.example").read_text()
-    for name, field in Settings.model_fields.items():
+    for name, field in _all_fields().items():
         value = re.search(rf"^UT_{name.upper()}=(.*)$", text, re.M).group(1)
         default = field.default
         if isinstance(default, bool):

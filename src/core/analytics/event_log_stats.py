@@ -10,12 +10,9 @@ from collections.abc import Mapping
 
 from core.analytics.port import AnalyticsStore
 from core.analytics.time_range import UtcRange
+from core.bus.events import EVENT_COLUMNS
 
-BREAKDOWN_COLUMNS = (
-    "browser", "browser_version", "os", "os_version", "device_type", "country", "region", "city",
-    "timezone", "source", "channel", "referrer_domain", "utm_source", "utm_medium", "utm_campaign",
-    "utm_term", "utm_content", "hostname", "pathname",
-)
+BREAKDOWN_COLUMNS = tuple(c.name for c in EVENT_COLUMNS if c.dimension)
 
 _BREAKDOWN = """
 SELECT {column} AS value,

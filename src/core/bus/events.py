@@ -5,48 +5,60 @@ a salted `visitor_id`, never an IP or a user agent. Subclasses say what happened
 can ask for exactly the kind they care about.
 """
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
+
+from core.bus.columns import KEY_VALUE, column, columns_of
 
 
 @dataclass(frozen=True, slots=True)
 class TrackedEvent:
-    site_id: str
-    event_id: str
-    type: str
-    name: str
-    ts_ms: int
-    received_ms: int
-    visitor_id: int
-    url: str = ""
-    hostname: str = ""
-    pathname: str = ""
-    referrer: str = ""
-    referrer_domain: str = ""
-    session_id: int = 0
-    user_id: str = ""
-    props: tuple[tuple[str, str], ...] = ()
-    browser: str = ""
-    browser_version: str = ""
-    os: str = ""
-    os_version: str = ""
-    device_type: str = ""
-    is_bot: int = 0
-    country: str = ""
-    region: str = ""
-    city: str = ""
-    timezone: str = ""  # the visitor's IANA zone, when the geo database knows it
-    local_hour: int = 0  # 0-23 in the visitor's zone (meaningful only when `timezone` is set)
-    local_weekday: int = 0  # 1 = Monday ... 7 = Sunday, in the visitor's zone; 0 when unknown
-    source: str = ""
-    channel: str = ""
-    utm_source: str = ""
-    utm_medium: str = ""
-    utm_campaign: str = ""
-    utm_term: str = ""
-    utm_content: str = ""
-    click_ids: tuple[str, ...] = ()  # names of the ad click ids the landing URL had (gclid...), never values
-    consent_marketing: int = 0  # 1 when the visitor consented to marketing and sent no DNT/GPC
-    data: str = ""  # JSON of the type-specific payload (ecommerce, vitals...), validated at the edge
+    # Written by core's edge from the request.
+    site_id: str = column("String", writer="edge")
+    event_id: str = column("UUID", writer="edge")
+    type: str = column("String", writer="edge")
+    name: str = column("String", writer="edge")
+    ts_ms: int = column("Int64", writer="edge")
+    received_ms: int = column("Int64", writer="edge")
+    visitor_id: int = column("UInt64", writer="edge")
+    url: str = column("String", writer="edge", default="")
+    hostname: str = column("String", writer="edge", default="", dimension=True)
+    pathname: str = column("String", writer="edge", default="", dimension=True)
+    referrer: str = column("String", writer="edge", default="")
+    referrer_domain: str = column("String", writer="edge", default="", dimension=True)
+    # Assigned in the worker, before the log write (by a module's batch processor).
+    session_id: int = column("UInt64", writer="worker", default=0)
+    user_id: str = column("String", writer="edge", default="")
+    props: tuple[tuple[str, str], ...] = column(KEY_VALUE, writer="edge", default=())
+    # Enrichers (their modules declare which columns they write and read).
+    browser: str = column("String", writer="enricher", default="", dimension=True)
+    browser_version: str = column("String", writer="enricher", default="", dimension=True)
+    os: str = column("String", writer="enricher", default="", dimension=True)
+    os_version: str = column("String", writer="enricher", default="", dimension=True)
+    device_type: str = column("String", writer="enricher", default="", dimension=True)
+    is_bot: int = column("UInt8", writer="enricher", default=0)
+    country: str = column("String", writer="enricher", default="", dimension=True)
+    region: str = column("String", writer="enricher", default="", dimension=True, precise_geo=True)
+    city: str = column("String", writer="enricher", default="", dimension=True, precise_geo=True)
+    # The visitor's IANA zone, when the geo database knows it.
+    timezone: str = column("String", writer="enricher", default="", dimension=True, precise_geo=True)
+    # 0-23 in the visitor's zone (meaningful only when `timezone` is set).
+    local_hour: int = column("UInt8", writer="enricher", default=0, precise_geo=True)
+    # 1 = Monday ... 7 = Sunday, in the visitor's zone; 0 when unknown.
+    local_weekday: int = column("UInt8", writer="enricher", default=0, precise_geo=True)
+    source: str = column("String", writer="enricher", default="", dimension=True)
+    channel: str = column("String", writer="enricher", default="", dimension=True)
+    utm_source: str = column("String", writer="enricher", default="", dimension=True)
+    utm_medium: str = column("String", writer="enricher", default="", dimension=True)
+    utm_campaign: str = column("String", writer="enricher", default="", dimension=True)
+    utm_term: str = column("String", writer="enricher", default="", dimension=True)
+    utm_content: str = column("String", writer="enricher", default="", dimension=True)
+    # Names of the ad click ids the landing URL had (gclid...), never values.
+    click_ids: tuple[str, ...] = column("Array(String)", writer="enricher", default=())
+    # 1 when the visitor consented to marketing and sent no DNT/GPC.
+    consent_marketing: int = column("UInt8", writer="edge", default=0)
+    # JSON of the type-specific payload of a module's event type, validated at the edge.
+    data: str = column("String", writer="edge", default="")
 
     def to_record(self) -> dict:
         record = asdict(self)
@@ -80,19 +92,18 @@ class EngagementRecorded(TrackedEvent):
     """A page was left: `data` holds engaged time and maximum scroll depth."""
 
 
-EVENT_CLASSES: dict[str, type[TrackedEvent]] = {
-    "pageview": PageViewed,
-    "ecommerce": EcommerceEventTracked,
-    "vitals": VitalMeasured,
-    "engagement": EngagementRecorded,
-}
+# Core's own types; modules add theirs with the `event_class` of their event type specs.
+CORE_EVENT_CLASSES: Mapping[str, type[TrackedEvent]] = {"pageview": PageViewed}
 FIELD_NAMES = frozenset(f.name for f in fields(TrackedEvent))
+# The events log, column by column (DDL, inserts, defaults, dimensions all derive from it).
+EVENT_COLUMNS = columns_of(TrackedEvent)
 
 
-def event_from_record(record: dict) -> TrackedEvent:
-    """Rebuild the typed event from its buffer record; unknown keys are ignored, not fatal."""
+def event_from_record(record: dict, classes: Mapping[str, type[TrackedEvent]] = CORE_EVENT_CLASSES) -> TrackedEvent:
+    """Rebuild the typed event from its buffer record; unknown keys are ignored, not fatal.
+    `classes` maps a record's `type` to its event class (other types are `EventTracked`)."""
     values = {k: v for k, v in record.items() if k in FIELD_NAMES}
     values["props"] = tuple(sorted((str(k), str(v)) for k, v in (record.get("props") or {}).items()))
     values["click_ids"] = tuple(record.get("click_ids") or ())
-    cls = EVENT_CLASSES.get(record.get("type", ""), EventTracked)
+    cls = classes.get(record.get("type", ""), EventTracked)
     return cls(**values)

@@ -18,6 +18,7 @@ from core.ingest.dead_letters import DeadLetters
 from core.ingest.dedup import DedupLedger
 from core.ingest.edge import Edge
 from core.ingest.event_log import EventLog
+from core.ingest.event_types import event_classes
 from core.ingest.service import IngestService
 from core.ingest.worker import Worker
 from core.metrics import Metrics
@@ -52,6 +53,7 @@ class CoreContainer(containers.DeclarativeContainer):
     batch_processors = providers.List()
     edge_sinks = providers.List()
     background_tasks = providers.List()
+    lifecycle = providers.List()  # modules' resources with start()/close() (core.modules.Lifecycle)
     background = providers.Singleton(BackgroundRunner, background_tasks)
     stats = providers.Singleton(StatsRegistry)
 
@@ -67,13 +69,22 @@ class CoreContainer(containers.DeclarativeContainer):
     dedup = providers.Singleton(DedupLedger, client=redis, ttl_s=settings.provided.dedup_ttl_s)
     worker = providers.Singleton(
         Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,
-        metrics=metrics, processors=batch_processors, batch_records=settings.provided.worker_batch_records,
+        metrics=metrics, processors=batch_processors, event_classes=providers.Callable(event_classes, event_types),
+        batch_records=settings.provided.worker_batch_records,
         poll_ms=settings.provided.worker_poll_ms,
         linger_ms=settings.provided.worker_linger_ms, retry_max_s=settings.provided.worker_retry_max_s)
 
 
+def start_core(core: CoreContainer) -> None:
+    """Start the modules' resources; called where the app or a worker starts."""
+    for resource in core.lifecycle():
+        resource.start()
+
+
 def close_core(core: CoreContainer) -> None:
     """Release connections and files. Every adapter connects lazily, so closing is always cheap."""
+    for resource in reversed(core.lifecycle()):  # modules first: they use core's stores
+        resource.close()
     core.worker().stop()
     core.background().stop()
     core.buffer().close()

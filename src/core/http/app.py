@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 
-from core.di.container import CoreContainer
+from core.di.container import CoreContainer, start_core
 from core.http import collect, ops, server_api, stats
 from core.http.cors import CollectCors
 from core.http.request_metrics import RequestMetrics
@@ -32,6 +32,7 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         worker_thread = None
+        start_core(core)
         if core.settings().worker_enabled:
             worker = core.worker()
             worker_thread = threading.Thread(target=worker.run_forever, name="ut-worker", daemon=True)

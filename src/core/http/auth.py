@@ -5,7 +5,7 @@ real key that may not do this (a public key reading stats, or another site's key
 """
 
 from dependency_injector.wiring import Provide, inject
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 
 from core.tenancy.service import SiteInfo, TenancyService
 
@@ -31,6 +31,11 @@ def _secret_owner(request: Request, tenancy: TenancyService) -> str:
     return site_id
 
 
+def _check_owner(owner: str, site_id: str) -> None:
+    if owner != site_id:
+        raise HTTPException(403, "this key does not belong to the requested site")
+
+
 @inject
 def secret_key_site(request: Request, tenancy: TenancyService = Depends(Provide["core.tenancy"])) -> str:
     """The site whose secret key was presented."""
@@ -38,11 +43,19 @@ def secret_key_site(request: Request, tenancy: TenancyService = Depends(Provide[
 
 
 @inject
+def owned_site_id(request: Request, site_id: str = Path(..., description="The site to act on."),
+                  tenancy: TenancyService = Depends(Provide["core.tenancy"])) -> str:
+    """The `{site_id}` of a `/api/v1/sites/{site_id}/…` route, when the presented secret key is that
+    site's own: the one owner check of every per-site route."""
+    _check_owner(_secret_owner(request, tenancy), site_id)
+    return site_id
+
+
+@inject
 def read_access(request: Request, site_id: str = Query(..., description="The site to read."),
                 tenancy: TenancyService = Depends(Provide["core.tenancy"])) -> SiteInfo:
     """The site named by `site_id`, if the presented key may read it."""
-    if _secret_owner(request, tenancy) != site_id:
-        raise HTTPException(403, "this key does not belong to the requested site")
+    _check_owner(_secret_owner(request, tenancy), site_id)
     site = tenancy.site(site_id)
     if site is None:
         raise HTTPException(404, f"unknown site {site_id!r}")

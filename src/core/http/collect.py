@@ -51,23 +51,28 @@ def collect_browser(ingest: IngestService, items: list, request: Request, forced
         raise HTTPException(403, str(exc)) from exc
 
 
+async def collect_one(request: Request, forced: str | None = None) -> Response:
+    """A whole single-event browser collect route: body limits, origin, validation, 202 or 400.
+    Every route that takes one event (core's and modules' `/collect/<type>`) is this one call;
+    `forced` sets the event's `type`. It resolves core's singletons without leaving the event loop."""
+    core = request.app.state.core
+    body = await read_json(request, core.settings().max_body_bytes)
+    return answer(collect_browser(core.ingest(), [body], request, forced))
+
+
 @router.post("/pageview", status_code=202, response_model=CollectResponse, responses=_ERRORS,
              summary="Record one pageview",
              openapi_extra={"requestBody": {"content": {"application/json": {"example": _EVENT_EXAMPLE}}}})
-async def collect_pageview(request: Request, ingest: IngestService = Depends(ingest_service),
-                           settings: Settings = Depends(current_settings)) -> Response:
+async def collect_pageview(request: Request) -> Response:
     """One pageview `{site_id, url, referrer?, event_id?, ts?, sent_at?, props?}`; `type` is implied."""
-    body = await read_json(request, settings.max_body_bytes)
-    return answer(collect_browser(ingest, [body], request, "pageview"))
+    return await collect_one(request, "pageview")
 
 
 @router.post("/event", status_code=202, response_model=CollectResponse, responses=_ERRORS,
              summary="Record one custom event")
-async def collect_event(request: Request, ingest: IngestService = Depends(ingest_service),
-                        settings: Settings = Depends(current_settings)) -> Response:
+async def collect_event(request: Request) -> Response:
     """One event `{site_id, name, url?, props?, ...}` (`type` defaults to `event`)."""
-    body = await read_json(request, settings.max_body_bytes)
-    return answer(collect_browser(ingest, [body], request))
+    return await collect_one(request)
 
 
 @router.post("/batch", status_code=202, response_model=CollectResponse, responses=_ERRORS,

@@ -1,7 +1,7 @@
 """What the edge knows about the HTTP request. It lives only for the request: never stored."""
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,14 @@ class RequestContext:
 
 
 class Enricher(Protocol):
-    """A module's hook into the edge (device, geo...): adds fields to a record in place."""
+    """A module's hook into the edge (device, geo...): adds fields to a record in place.
+
+    `writes` and `reads` name events-log columns (`core.bus.columns`); bootstrap runs enrichers in
+    an order where every column is written before it is read, and refuses to start otherwise.
+    """
+
+    writes: ClassVar[frozenset[str]]
+    reads: ClassVar[frozenset[str]]
 
     def enrich(self, record: dict, ctx: RequestContext) -> None: ...
 

@@ -16,6 +16,7 @@ from urllib.parse import SplitResult, urlsplit
 
 import orjson
 
+from core.bus.events import EVENT_COLUMNS
 from core.ingest.context import Enricher, RequestContext
 from core.ingest.schemas import BrowserEvent, ServerEvent
 from core.privacy.redaction import Redactor
@@ -23,7 +24,7 @@ from core.tenancy.salts import DailySalts
 
 PAGEVIEW_NAMES = frozenset({"pageview", "page_view"})
 # Finer than the country: what an anonymous event must not keep, whatever an enricher wrote.
-_PRECISE_GEO = {"region": "", "city": "", "timezone": "", "local_hour": 0, "local_weekday": 0}
+_PRECISE_GEO = {c.name: c.default for c in EVENT_COLUMNS if c.precise_geo}
 
 
 class Edge:

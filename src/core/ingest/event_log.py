@@ -10,66 +10,38 @@ from datetime import date, timedelta
 
 from core.analytics.migrations import Migration
 from core.analytics.port import AnalyticsStore
+from core.bus.columns import KEY_VALUE
+from core.bus.events import EVENT_COLUMNS
 
-CREATE_EVENTS = """
+_CREATE_EVENTS = """
 CREATE TABLE IF NOT EXISTS events (
-    site_id String,
-    event_id UUID,
-    type String,
-    name String,
-    ts_ms Int64,
-    ts DateTime('UTC') MATERIALIZED toDateTime(intDiv(ts_ms, 1000), 'UTC'),
-    day Date MATERIALIZED toDate(ts),
-    received_ms Int64,
-    visitor_id UInt64,
-    session_id UInt64,
-    user_id String,
-    url String,
-    hostname String,
-    pathname String,
-    referrer String,
-    referrer_domain String,
-    prop_keys Array(String),
-    prop_values Array(String),
-    browser String,
-    browser_version String,
-    os String,
-    os_version String,
-    device_type String,
-    is_bot UInt8,
-    country String,
-    region String,
-    city String,
-    timezone String,
-    local_hour UInt8,
-    local_weekday UInt8,
-    source String,
-    channel String,
-    utm_source String,
-    utm_medium String,
-    utm_campaign String,
-    utm_term String,
-    utm_content String,
-    click_ids Array(String),
-    consent_marketing UInt8,
-    data String
+{columns}
 ) ENGINE = MergeTree
 PARTITION BY toYYYYMM(day)
 ORDER BY (site_id, day, visitor_id, ts)
 """
+# Derived from the exact millisecond, never written.
+_MATERIALIZED = (("ts", "DateTime('UTC') MATERIALIZED toDateTime(intDiv(ts_ms, 1000), 'UTC')"),
+                 ("day", "Date MATERIALIZED toDate(ts)"))
+_ADD_COLUMN = "ALTER TABLE events ADD COLUMN {name} {ch_type}"
 
-MIGRATIONS = (Migration(1, (CREATE_EVENTS,)),)
 
-COLUMNS = (
-    "site_id", "event_id", "type", "name", "ts_ms", "received_ms", "visitor_id", "session_id",
-    "user_id", "url", "hostname", "pathname", "referrer", "referrer_domain", "prop_keys",
-    "prop_values", "browser", "browser_version", "os", "os_version", "device_type", "is_bot",
-    "country", "region", "city", "timezone", "local_hour", "local_weekday", "source", "channel",
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "click_ids", "consent_marketing",
-    "data",
-)
-_DEFAULTS = {"session_id": 0, "is_bot": 0, "user_id": "", "local_hour": 0, "local_weekday": 0,
-             "consent_marketing": 0}
+def _migrations() -> tuple[Migration, ...]:
+    """Version 1 creates the table with the first columns; a column declared `since=N` is added
+    by version N, so existing logs gain it and new ones are created the same way."""
+    first = [c for c in EVENT_COLUMNS if c.since == 1]
+    stored = [pair for c in first for pair in c.storage()]
+    stored[stored.index(("received_ms", "Int64")):0] = _MATERIALIZED  # ts after ts_ms, as ever
+    create = _CREATE_EVENTS.format(columns=",\n".join(f"    {name} {ch_type}" for name, ch_type in stored))
+    later: dict[int, list[str]] = {}
+    for c in EVENT_COLUMNS:
+        if c.since > 1:
+            later.setdefault(c.since, []).extend(_ADD_COLUMN.format(name=n, ch_type=t) for n, t in c.storage())
+    return (Migration(1, (create,)), *(Migration(v, tuple(later[v])) for v in sorted(later)))
+
+
+MIGRATIONS = _migrations()
+COLUMNS = tuple(name for c in EVENT_COLUMNS for name, _ in c.storage())
 _EPOCH = date(1970, 1, 1)
 
 LOGGED_SESSIONS = """
@@ -119,9 +91,15 @@ def _lookup(records: Sequence[dict]) -> dict:
 
 
 def _row(record: dict) -> dict:
-    props = record.get("props") or {}
-    row = {c: record.get(c, _DEFAULTS.get(c, "")) for c in COLUMNS if c not in ("prop_keys", "prop_values")}
-    row["prop_keys"] = list(props.keys())
-    row["prop_values"] = [str(v) for v in props.values()]
-    row["click_ids"] = list(record.get("click_ids") or ())
+    row = {}
+    for c in EVENT_COLUMNS:
+        value = record.get(c.name, c.default)
+        if c.ch_type == KEY_VALUE:
+            props = value or {}
+            row["prop_keys"] = list(props.keys())
+            row["prop_values"] = [str(v) for v in props.values()]
+        elif c.ch_type.startswith("Array("):
+            row[c.name] = list(value or ())
+        else:
+            row[c.name] = value
     return row

@@ -39,7 +39,7 @@ class BrowserEvent(BaseModel):
 
     site_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     type: Annotated[str, StringConstraints(min_length=1, max_length=32)] = Field(
-        "event", description="`pageview`, `event`, or a type a module registers (`ecommerce`, `vitals`...).")
+        "event", description="`pageview`, `event`, or a type an installed module registers (see the README).")
     name: Annotated[str, StringConstraints(max_length=200)] = ""
     url: Annotated[str, StringConstraints(max_length=2048)] = ""
     referrer: Annotated[str, StringConstraints(max_length=2048)] = ""

@@ -10,16 +10,16 @@ store refuses for good are isolated by bisection and dead-lettered with the reas
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import orjson
 
 from core.analytics.port import AnalyticsUnavailable
 from core.buffer.port import BufferRecord, EventBuffer
 from core.bus.bus import EventBus
-from core.bus.events import event_from_record
+from core.bus.events import CORE_EVENT_CLASSES, TrackedEvent, event_from_record
 from core.ingest.dead_letters import DeadLetters
 from core.ingest.dedup import DedupLedger
 from core.ingest.event_log import EventLog
@@ -29,7 +29,11 @@ log = logging.getLogger(__name__)
 
 
 class BatchProcessor(Protocol):
-    """A module's hook into the worker: completes a batch of records in place before the write."""
+    """A module's hook into the worker: completes a batch of records in place before the write.
+    Like an enricher, it declares the events-log columns it `writes` and `reads`."""
+
+    writes: ClassVar[frozenset[str]]
+    reads: ClassVar[frozenset[str]]
 
     def process(self, records: list[dict]) -> None: ...
 
@@ -37,12 +41,13 @@ class BatchProcessor(Protocol):
 class Worker:
     def __init__(self, *, buffer: EventBuffer, event_log: EventLog, dedup: DedupLedger, bus: EventBus,
                  dead_letters: DeadLetters, metrics: Metrics, processors: Sequence[BatchProcessor] = (),
-                 batch_records: int = 500,
+                 event_classes: Mapping[str, type[TrackedEvent]] = CORE_EVENT_CLASSES, batch_records: int = 500,
                  poll_ms: int = 200, linger_ms: int = 0, retry_max_s: float = 30.0) -> None:
         self._buffer = buffer
         self._log = event_log
         self._dedup = dedup
         self._bus = bus
+        self._event_classes = event_classes
         self._dead = dead_letters
         self._metrics = metrics
         self._processors = list(processors)
@@ -98,7 +103,7 @@ class Worker:
             return 0  # stopping while the store is down: leave the records in the buffer
         self._dedup.remember((e["site_id"], e["event_id"]) for e, _ in fresh)
         # Replayed events are published again: their first publish may not have happened.
-        failures = self._bus.publish([event_from_record(e) for e, _ in fresh])
+        failures = self._bus.publish([event_from_record(e, self._event_classes) for e, _ in fresh])
         for name in failures:
             self._metrics.bus_failures.labels(name).inc()
         self._buffer.ack(records)

@@ -1,8 +1,8 @@
 """Where modules plug their numbers into the shared stats endpoints, without core naming them.
 
-`/api/v1/stats/aggregate` merges what every aggregate contributor returns (page_analytics gives
-pageviews and visitors, sessions adds visits, bounce rate...). `/api/v1/stats/breakdown` hands a
-`property` to the one module that registered it (browser -> device_intel, country -> geo_time...).
+`/api/v1/stats/aggregate` merges what every aggregate contributor returns (one module gives
+pageviews and visitors, another adds visits and bounce rate...). `/api/v1/stats/breakdown` hands a
+`property` to the one module that registered it (`Hooks.breakdowns`).
 
 Bot events are excluded from every number by default. `include_bots=True` is handed to the
 contributors and providers whose method takes an `include_bots` keyword (those whose data knows

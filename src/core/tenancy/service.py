@@ -4,11 +4,11 @@ Lookups are cached in-process for a few seconds: the database stays the only cop
 just keeps the collect path from querying it on every event.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.cache import TtlCache
 from core.db.models import ApiKey, Site
 from core.db.unit_of_work import UnitOfWork
 from core.privacy.policy import COUNT_ANONYMOUSLY, DNT_POLICIES
@@ -44,9 +44,8 @@ class CreatedSite:
 class TenancyService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], cache_ttl_s: float = 5.0) -> None:
         self._uow = uow
-        self._ttl = cache_ttl_s
-        self._sites: dict[str, tuple[float, SiteInfo | None]] = {}
-        self._keys: dict[str, tuple[float, tuple[str, str] | None]] = {}
+        self._sites: TtlCache[str, SiteInfo | None] = TtlCache(cache_ttl_s)
+        self._keys: TtlCache[str, tuple[str, str] | None] = TtlCache(cache_ttl_s)
 
     def create_site(self, *, domain: str, timezone: str = "UTC",
                     allowed_origins: list[str] | None = None, dnt_policy: str = COUNT_ANONYMOUSLY) -> CreatedSite:
@@ -74,26 +73,22 @@ class TenancyService:
             return [_info(s) for s in TenancyRepository(session).list_sites()]
 
     def site(self, site_id: str) -> SiteInfo | None:
-        hit = self._sites.get(site_id)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
-        with self._uow() as session:
-            row = TenancyRepository(session).get_site(site_id)
-            info = _info(row) if row else None
-        self._sites[site_id] = (time.monotonic() + self._ttl, info)
-        return info
+        return self._sites.get_or_load(site_id, lambda: self._load_site(site_id))
 
     def key_owner(self, key: str) -> tuple[str, str] | None:
         """(site_id, kind) of a presented key, or None when the key is unknown."""
         digest = hash_key(key)
-        hit = self._keys.get(digest)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
+        return self._keys.get_or_load(digest, lambda: self._load_owner(digest))
+
+    def _load_site(self, site_id: str) -> SiteInfo | None:
+        with self._uow() as session:
+            row = TenancyRepository(session).get_site(site_id)
+            return _info(row) if row else None
+
+    def _load_owner(self, digest: str) -> tuple[str, str] | None:
         with self._uow() as session:
             row = TenancyRepository(session).key_by_hash(digest)
-            owner = (row.site_id, row.kind) if row else None
-        self._keys[digest] = (time.monotonic() + self._ttl, owner)
-        return owner
+            return (row.site_id, row.kind) if row else None
 
 
 def _info(site: Site) -> SiteInfo:

@@ -7,19 +7,20 @@ from tracking.active_users.handlers import ActiveUsersHandlers
 from tracking.active_users.service.hub import LiveHub
 from tracking.active_users.service.presence import PresenceService
 from tracking.active_users.service.tokens import ShareTokenService
+from tracking.active_users.settings import ActiveUsersSettings
 
 
 class ActiveUsersContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
-    settings = core.settings
+    config = providers.Dependency(instance_of=ActiveUsersSettings)  # this module's UT_* settings
 
     presence_cache = providers.Singleton(PresenceCache, client=core.redis)
-    feed = providers.Singleton(FeedCache, client=core.redis, keep=settings.provided.live_feed_keep)
+    feed = providers.Singleton(FeedCache, client=core.redis, keep=config.provided.live_feed_keep)
     presence = providers.Singleton(
-        PresenceService, cache=presence_cache, feed=feed, window_s=settings.provided.presence_window_s,
-        alpha=settings.provided.presence_ema_alpha, top=settings.provided.presence_top)
+        PresenceService, cache=presence_cache, feed=feed, window_s=config.provided.presence_window_s,
+        alpha=config.provided.presence_ema_alpha, top=config.provided.presence_top)
     hub = providers.Singleton(
         LiveHub, listener=providers.Factory(LiveListener, client=core.redis).provider, presence=presence,
-        tick_ms=settings.provided.presence_tick_ms, queue_size=settings.provided.live_queue_size)
+        tick_ms=config.provided.presence_tick_ms, queue_size=config.provided.live_queue_size)
     share_tokens = providers.Singleton(ShareTokenService, uow=core.uow.provider)
     handlers = providers.Singleton(ActiveUsersHandlers, presence=presence)

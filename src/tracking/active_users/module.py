@@ -9,13 +9,25 @@ SSE `/events/stream` and WebSocket `/events/ws`, readable with the secret key or
 """
 
 from core.bus.events import TrackedEvent
-from core.modules import Subscription, TrackingModule
+from core.modules import Hooks, Subscription, TrackingModule
 from tracking.active_users import routes
 from tracking.active_users.container import ActiveUsersContainer
+from tracking.active_users.handlers import ActiveUsersHandlers
+from tracking.active_users.settings import ActiveUsersSettings
+
+
+def hooks(c: ActiveUsersContainer) -> Hooks:
+    return Hooks(
+        subscriptions=(Subscription(TrackedEvent, c.handlers, ActiveUsersHandlers.on_tracked,
+                                    reads=("is_bot", "pathname", "country", "device_type")),),
+        lifecycle=(c.hub,),  # its pub/sub listener thread is stopped on shutdown
+    )
+
 
 MODULE = TrackingModule(
     name="active_users",
     container=ActiveUsersContainer,
+    settings=ActiveUsersSettings,
+    hooks=hooks,
     router=routes.router,
-    subscriptions=(Subscription(TrackedEvent, "handlers.on_tracked"),),
 )

@@ -12,8 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse
 from sse_starlette.sse import SendTimeoutError
 
-from core.config.settings import Settings
-from core.http.auth import read_access, secret_key_site
+from core.http.auth import owned_site_id, read_access
 from core.tenancy.service import SiteInfo, TenancyService
 from tracking.active_users.schemas import (
     LiveEvent,
@@ -25,6 +24,7 @@ from tracking.active_users.schemas import (
 from tracking.active_users.service.presence import PresenceService
 from tracking.active_users.service.streams import StreamMessage, events_stream, presence_stream
 from tracking.active_users.service.tokens import ShareTokenService, TokenInfo
+from tracking.active_users.settings import ActiveUsersSettings
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["real time"])
@@ -63,7 +63,7 @@ def _sse_doc(model: type) -> dict:
                   "description": "An SSE stream; each `data:` is one JSON object of this shape."}}
 
 
-def _sse(messages: AsyncIterator[StreamMessage], settings: Settings) -> EventSourceResponse:
+def _sse(messages: AsyncIterator[StreamMessage], settings: ActiveUsersSettings) -> EventSourceResponse:
     async def events():
         # Frames are formatted here rather than by ServerSentEvent: 200 clients per update make this
         # the hot path, and the data is compact JSON (one line). `retry` is sent once: clients keep it.
@@ -103,7 +103,7 @@ def presence(site: SiteInfo = Depends(live_reader),
 async def presence_sse(site: SiteInfo = Depends(live_reader), last_event_id: str | None = LAST_ID,
                        hub=Depends(Provide["active_users.hub"]),
                        service: PresenceService = Depends(Provide["active_users.presence"]),
-                       settings: Settings = Depends(Provide["core.settings"])) -> EventSourceResponse:
+                       settings: ActiveUsersSettings = Depends(Provide["active_users.config"])) -> EventSourceResponse:
     """`snapshot` on connect, then `presence` within a second of any change (any API process), with
     keep-alive comments, a `retry:` hint and increasing ids; after a reconnect with Last-Event-ID the
     current snapshot comes with a newer id."""
@@ -116,7 +116,7 @@ async def presence_sse(site: SiteInfo = Depends(live_reader), last_event_id: str
 async def events_sse(site: SiteInfo = Depends(live_reader), last_event_id: str | None = LAST_ID,
                      backlog: int = BACKLOG, hub=Depends(Provide["active_users.hub"]),
                      feed=Depends(Provide["active_users.feed"]),
-                     settings: Settings = Depends(Provide["core.settings"])) -> EventSourceResponse:
+                     settings: ActiveUsersSettings = Depends(Provide["active_users.config"])) -> EventSourceResponse:
     """Privacy-safe recent events (`event`), after Last-Event-ID when resuming; `dropped` tells a client
     that read too slowly how many it missed."""
     return _sse(events_stream(hub, feed, site.id, last_event_id=last_event_id, backlog=backlog,
@@ -130,7 +130,7 @@ async def events_ws(websocket: WebSocket, site_id: str = Query(...), token: str 
                     tenancy: TenancyService = Depends(Provide["core.tenancy"]),
                     tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"]),
                     hub=Depends(Provide["active_users.hub"]), feed=Depends(Provide["active_users.feed"]),
-                    settings: Settings = Depends(Provide["core.settings"])) -> None:
+                    settings: ActiveUsersSettings = Depends(Provide["active_users.config"])) -> None:
     """The live feed over WebSocket: frames `{"event", "id", "data"}`, the same messages as the SSE feed."""
     try:
         site = await run_in_threadpool(_authorize, websocket, site_id, token, tenancy, tokens)
@@ -159,11 +159,6 @@ async def events_ws(websocket: WebSocket, site_id: str = Query(...), token: str 
         await messages.aclose()
 
 
-def _own_site(site_id: str, owner: str) -> None:
-    if owner != site_id:
-        raise HTTPException(403, "this key does not belong to the requested site")
-
-
 def _described(info: TokenInfo) -> dict:
     return {"id": info.id, "label": info.label, "prefix": info.prefix, "created_at": info.created_at}
 
@@ -171,11 +166,10 @@ def _described(info: TokenInfo) -> dict:
 @router.post("/api/v1/sites/{site_id}/share-tokens", status_code=201, response_model=ShareTokenCreated,
              summary="Create a read-only share token")
 @inject
-def create_share_token(site_id: str, body: ShareTokenCreate | None = None, owner: str = Depends(secret_key_site),
+def create_share_token(body: ShareTokenCreate | None = None, site_id: str = Depends(owned_site_id),
                        tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"])) -> ShareTokenCreated:
     """Needs the site's secret key. The token (shown only here) reads this site's presence and live
     feed, as `?token=`, and nothing else."""
-    _own_site(site_id, owner)
     info, token = tokens.create(site_id=site_id, label=body.label if body else "")
     return ShareTokenCreated(**_described(info), token=token)
 
@@ -183,21 +177,19 @@ def create_share_token(site_id: str, body: ShareTokenCreate | None = None, owner
 @router.get("/api/v1/sites/{site_id}/share-tokens", response_model=list[ShareTokenInfo],
             summary="List share tokens")
 @inject
-def list_share_tokens(site_id: str, owner: str = Depends(secret_key_site),
+def list_share_tokens(site_id: str = Depends(owned_site_id),
                       tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"]),
                       ) -> list[ShareTokenInfo]:
     """The site's share tokens (stored hashed: only their prefix is shown). Needs the secret key."""
-    _own_site(site_id, owner)
     return [ShareTokenInfo(**_described(i)) for i in tokens.list(site_id=site_id)]
 
 
 @router.delete("/api/v1/sites/{site_id}/share-tokens/{token_id}", status_code=204, response_class=Response,
                summary="Revoke a share token")
 @inject
-def revoke_share_token(site_id: str, token_id: int, owner: str = Depends(secret_key_site),
+def revoke_share_token(token_id: int, site_id: str = Depends(owned_site_id),
                        tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"])) -> Response:
     """Stops working at once on this process, within 5 s on the others. Needs the secret key."""
-    _own_site(site_id, owner)
     if not tokens.revoke(site_id=site_id, token_id=token_id):
         raise HTTPException(404, "no such share token for this site")
     return Response(status_code=204)

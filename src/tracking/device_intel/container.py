@@ -6,12 +6,14 @@ from tracking.device_intel.service.bots import BotRules
 from tracking.device_intel.service.breakdowns import DeviceBreakdowns
 from tracking.device_intel.service.enricher import DeviceEnricher
 from tracking.device_intel.service.user_agents import UserAgentParser
+from tracking.device_intel.settings import DeviceIntelSettings
 
 
 class DeviceIntelContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
+    config = providers.Dependency(instance_of=DeviceIntelSettings)  # this module's UT_* settings
 
-    bots = providers.Singleton(BotRules, core.settings.provided.bot_ua_denylist)
+    bots = providers.Singleton(BotRules, config.provided.bot_ua_denylist)
     parser = providers.Singleton(UserAgentParser, bots=bots)
     enricher = providers.Singleton(DeviceEnricher, parser=parser)
     breakdowns = providers.Singleton(DeviceBreakdowns, stats=core.event_stats)

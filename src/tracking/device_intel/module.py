@@ -5,12 +5,21 @@ bot, other) and the bot flag of every event before it is buffered; the raw UA is
 Breakdowns by browser, OS and device are read from the core events log, bots left out by default.
 """
 
-from core.modules import TrackingModule
+from core.modules import Hooks, TrackingModule
 from tracking.device_intel.container import DeviceIntelContainer
+from tracking.device_intel.settings import DeviceIntelSettings
+
+
+def hooks(c: DeviceIntelContainer) -> Hooks:
+    return Hooks(
+        enrichers=(c.enricher,),
+        breakdowns=(("browser", c.breakdowns), ("os", c.breakdowns), ("device", c.breakdowns)),
+    )
+
 
 MODULE = TrackingModule(
     name="device_intel",
     container=DeviceIntelContainer,
-    enrichers=("enricher",),
-    breakdowns=(("browser", "breakdowns"), ("os", "breakdowns"), ("device", "breakdowns")),
+    settings=DeviceIntelSettings,
+    hooks=hooks,
 )

@@ -8,18 +8,20 @@ from tracking.ecommerce.schemas.payload import EcommerceEventType
 from tracking.ecommerce.service.currency import CurrencyService
 from tracking.ecommerce.service.recorder import OrderRecorder
 from tracking.ecommerce.service.reports import ReportsService
+from tracking.ecommerce.settings import EcommerceSettings
 
 
 class EcommerceContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
+    config = providers.Dependency(instance_of=EcommerceSettings)  # this module's UT_* settings
 
     event_type = providers.Singleton(EcommerceEventType)
     store = providers.Singleton(EcommerceStore, analytics=core.analytics)
     currency = providers.Singleton(
         CurrencyService, uow=core.uow.provider,
-        default_currency=core.settings.provided.ecommerce_reporting_currency,
-        configured_rates=core.settings.provided.ecommerce_currency_rates)
+        default_currency=config.provided.ecommerce_reporting_currency,
+        configured_rates=config.provided.ecommerce_currency_rates)
     recorder = providers.Singleton(OrderRecorder, uow=core.uow.provider, store=store)
     reports = providers.Singleton(ReportsService, store=store, currency=currency,
-                                  fallback_window_minutes=core.settings.provided.ecommerce_funnel_window_minutes)
+                                  fallback_window_minutes=config.provided.ecommerce_funnel_window_minutes)
     handlers = providers.Singleton(EcommerceHandlers, recorder=recorder)

@@ -7,15 +7,27 @@ the currency settings and the `/api/v1/ecommerce/*` reports.
 """
 
 from core.bus.events import EcommerceEventTracked
-from core.modules import Subscription, TrackingModule
+from core.modules import Hooks, Subscription, TrackingModule
 from tracking.ecommerce import clickhouse, routes
 from tracking.ecommerce.container import EcommerceContainer
+from tracking.ecommerce.handlers import EcommerceHandlers
+from tracking.ecommerce.settings import EcommerceSettings
+
+
+def hooks(c: EcommerceContainer) -> Hooks:
+    return Hooks(
+        event_types=(c.event_type,),
+        # Orders are attributed to the visit's source, channel, device and country.
+        subscriptions=(Subscription(EcommerceEventTracked, c.handlers, EcommerceHandlers.on_ecommerce_event,
+                                    reads=("session_id", "source", "channel", "device_type", "country")),),
+    )
+
 
 MODULE = TrackingModule(
     name="ecommerce",
     container=EcommerceContainer,
+    settings=EcommerceSettings,
+    hooks=hooks,
     router=routes.router,
-    subscriptions=(Subscription(EcommerceEventTracked, "handlers.on_ecommerce_event"),),
     analytics_migrations=clickhouse.MIGRATIONS,
-    event_types=("event_type",),
 )

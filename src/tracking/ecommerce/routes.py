@@ -4,13 +4,10 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from core.analytics.time_range import UtcRange
-from core.config.settings import Settings
-from core.http.auth import read_access, secret_key_site
-from core.http.body import read_json
-from core.http.collect import answer, collect_browser  # the browser collect path, shared with core's endpoints
+from core.http.auth import owned_site_id, read_access
+from core.http.collect import collect_one  # the one browser collect route, shared with core
 from core.http.responses import CollectResponse, ErrorResponse
 from core.http.stats import report_window
-from core.ingest.service import IngestService
 from core.tenancy.service import SiteInfo
 from tracking.ecommerce.schemas.reports import (
     BreakdownRow,
@@ -44,37 +41,30 @@ REPORTS = Provide["ecommerce.reports"]
 @router.post("/collect/ecommerce", status_code=202, response_model=CollectResponse, responses=_COLLECT_ERRORS,
              summary="Record one shop event (GA4 names)",
              openapi_extra={"requestBody": {"content": {"application/json": {"example": _PURCHASE_EXAMPLE}}}})
-@inject
-async def collect_ecommerce(request: Request, ingest: IngestService = Depends(Provide["core.ingest"]),
-                            settings: Settings = Depends(Provide["core.settings"])) -> Response:
+async def collect_ecommerce(request: Request) -> Response:
     """`{site_id, name, ecommerce: {order_id, value, currency, tax, shipping, coupon, items: [...]}, ...}`
     with `name` one of view_item_list, view_item, add_to_cart, remove_from_cart, view_cart,
     begin_checkout, add_shipping_info, add_payment_info, purchase, refund. `type` is implied.
     A purchase or refund needs `order_id`; amounts need `currency`. Purchases count once per order_id."""
-    body = await read_json(request, settings.max_body_bytes)
-    return answer(collect_browser(ingest, [body], request, "ecommerce"))
+    return await collect_one(request, "ecommerce")
 
 
 @router.put("/api/v1/sites/{site_id}/currency-rates", response_model=CurrencySettings, responses=_READ_ERRORS,
             summary="Set the site's reporting currency and conversion rates")
 @inject
-def put_currency_rates(site_id: str, update: CurrencyRatesUpdate, owner: str = Depends(secret_key_site),
+def put_currency_rates(update: CurrencyRatesUpdate, site_id: str = Depends(owned_site_id),
                        currency: CurrencyService = Depends(Provide["ecommerce.currency"])) -> CurrencySettings:
     """Replaces the site's rates: `{"reporting_currency": "EUR", "rates": {"USD": "0.92"}}` means one
     USD is worth 0.92 EUR. Reports convert at read time, so past revenue follows the new rates."""
-    if owner != site_id:
-        raise HTTPException(403, "this key does not belong to the requested site")
     return currency.replace(site_id, update.reporting_currency, update.rates)
 
 
 @router.get("/api/v1/sites/{site_id}/currency-rates", response_model=CurrencySettings, responses=_READ_ERRORS,
             summary="The site's reporting currency and conversion rates")
 @inject
-def get_currency_rates(site_id: str, owner: str = Depends(secret_key_site),
+def get_currency_rates(site_id: str = Depends(owned_site_id),
                        currency: CurrencyService = Depends(Provide["ecommerce.currency"])) -> CurrencySettings:
     """The site's own settings and the configured defaults they fall back to."""
-    if owner != site_id:
-        raise HTTPException(403, "this key does not belong to the requested site")
     return currency.settings(site_id)
 
 

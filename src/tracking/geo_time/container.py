@@ -7,12 +7,14 @@ from tracking.geo_time.service.breakdowns import GeoBreakdowns
 from tracking.geo_time.service.enricher import GeoEnricher
 from tracking.geo_time.service.geoip import GeoLookup
 from tracking.geo_time.service.heatmap import HeatmapService
+from tracking.geo_time.settings import GeoTimeSettings
 
 
 class GeoTimeContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
+    config = providers.Dependency(instance_of=GeoTimeSettings)  # this module's UT_* settings
 
-    lookup = providers.Singleton(GeoLookup, path=core.settings.provided.geoip_db)
+    lookup = providers.Singleton(GeoLookup, path=config.provided.geoip_db)
     enricher = providers.Singleton(GeoEnricher, lookup=lookup)
     breakdowns = providers.Singleton(GeoBreakdowns, stats=core.event_stats)
     store = providers.Singleton(HeatmapStore, analytics=core.analytics)

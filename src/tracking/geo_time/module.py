@@ -6,14 +6,24 @@ Breakdowns by country, region and city come from the core events log; `/api/v1/s
 shows pageviews by local weekday and hour.
 """
 
-from core.modules import TrackingModule
+from core.modules import Hooks, TrackingModule
 from tracking.geo_time import routes
 from tracking.geo_time.container import GeoTimeContainer
+from tracking.geo_time.settings import GeoTimeSettings
+
+
+def hooks(c: GeoTimeContainer) -> Hooks:
+    return Hooks(
+        enrichers=(c.enricher,),
+        breakdowns=(("country", c.breakdowns), ("region", c.breakdowns), ("city", c.breakdowns)),
+        lifecycle=(c.lookup,),  # the GeoIP database file is closed on shutdown
+    )
+
 
 MODULE = TrackingModule(
     name="geo_time",
     container=GeoTimeContainer,
+    settings=GeoTimeSettings,
+    hooks=hooks,
     router=routes.router,
-    enrichers=("enricher",),
-    breakdowns=(("country", "breakdowns"), ("region", "breakdowns"), ("city", "breakdowns")),
 )

@@ -7,14 +7,20 @@ drains the outbox to `POST {graph}/{version}/{pixel}/events`. Serves the pixel s
 delivery status and replay under `/api/v1/sites/{site_id}/meta-capi`.
 """
 
-from core.modules import TrackingModule
+from core.modules import Hooks, TrackingModule
 from tracking.meta_capi import routes
 from tracking.meta_capi.container import MetaCapiContainer
+from tracking.meta_capi.settings import MetaCapiModuleSettings
+
+
+def hooks(c: MetaCapiContainer) -> Hooks:
+    return Hooks(edge_sinks=(c.sink,), background_tasks=(c.sender,))
+
 
 MODULE = TrackingModule(
     name="meta_capi",
     container=MetaCapiContainer,
+    settings=MetaCapiModuleSettings,
+    hooks=hooks,
     router=routes.router,
-    edge_sinks=("sink",),
-    background_tasks=("sender",),
 )

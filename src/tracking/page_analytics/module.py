@@ -7,18 +7,28 @@ every other tracking module copies.
 """
 
 from core.bus.events import PageViewed
-from core.modules import Subscription, TrackingModule
+from core.modules import Hooks, Subscription, TrackingModule
 from tracking.page_analytics import clickhouse, routes
 from tracking.page_analytics.container import PageAnalyticsContainer
+from tracking.page_analytics.handlers import PageAnalyticsHandlers
+
+TRAFFIC_BREAKDOWNS = ("source", "referrer", "channel", "utm_source", "utm_medium", "utm_campaign")
+
+
+def hooks(c: PageAnalyticsContainer) -> Hooks:
+    return Hooks(
+        enrichers=(c.enricher,),
+        subscriptions=(Subscription(PageViewed, c.handlers, PageAnalyticsHandlers.on_page_viewed,
+                                    reads=("is_bot", "source", "channel")),),
+        aggregates=(c.service,),
+        breakdowns=tuple((prop, c.breakdowns) for prop in TRAFFIC_BREAKDOWNS),
+    )
+
 
 MODULE = TrackingModule(
     name="page_analytics",
     container=PageAnalyticsContainer,
+    hooks=hooks,
     router=routes.router,
-    subscriptions=(Subscription(PageViewed, "handlers.on_page_viewed"),),
     analytics_migrations=clickhouse.MIGRATIONS,
-    aggregates=("service",),
-    enrichers=("enricher",),
-    breakdowns=tuple((prop, "breakdowns") for prop in ("source", "referrer", "channel", "utm_source",
-                                                      "utm_medium", "utm_campaign")),
 )

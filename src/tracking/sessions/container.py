@@ -10,18 +10,19 @@ from tracking.sessions.service.engagement import EngagementService, EngagementSp
 from tracking.sessions.service.projection import SessionProjection
 from tracking.sessions.service.site_settings import SiteSettingsService
 from tracking.sessions.service.stats import SessionStatsService
+from tracking.sessions.settings import SessionsSettings
 
 
 class SessionsContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
-    _settings = core.settings
+    config = providers.Dependency(instance_of=SessionsSettings)  # this module's UT_* settings
 
     site_lookup = core.tenancy.provided.site  # TenancyService.site: cached site info (time zone)
     site_settings = providers.Singleton(SiteSettingsService, uow=core.uow.provider,
-                                        default_timeout_min=_settings.provided.session_timeout_min)
+                                        default_timeout_min=config.provided.session_timeout_min)
     state = providers.Singleton(SessionStateCache, client=core.redis)
     assigner = providers.Singleton(SessionAssigner, state=state, site_settings=site_settings,
-                                   site_lookup=site_lookup, state_ttl_s=_settings.provided.session_state_ttl_s)
+                                   site_lookup=site_lookup, state_ttl_s=config.provided.session_state_ttl_s)
 
     store = providers.Singleton(SessionStore, analytics=core.analytics)
     engagement_store = providers.Singleton(EngagementStore, analytics=core.analytics)
@@ -29,6 +30,6 @@ class SessionsContainer(containers.DeclarativeContainer):
                                      site_lookup=site_lookup)
     handlers = providers.Singleton(SessionsHandlers, projection=projection)
 
-    stats = providers.Singleton(SessionStatsService, store=store, engaged_ms=_settings.provided.session_engaged_ms)
+    stats = providers.Singleton(SessionStatsService, store=store, engaged_ms=config.provided.session_engaged_ms)
     engagement = providers.Singleton(EngagementService, store=engagement_store)
     engagement_type = providers.Singleton(EngagementSpec)

@@ -9,19 +9,34 @@ registers the `engagement` event type (time on page and scroll depth, sent when 
 """
 
 from core.bus.events import EngagementRecorded, TrackedEvent
-from core.modules import Subscription, TrackingModule
+from core.modules import Hooks, Subscription, TrackingModule
 from tracking.sessions import clickhouse, routes
 from tracking.sessions.container import SessionsContainer
+from tracking.sessions.handlers import SessionsHandlers
+from tracking.sessions.settings import SessionsSettings
+
+# A visit keeps its entry's traffic source, campaign and device (the summary's first values).
+_VISIT_COLUMNS = ("session_id", "is_bot", "pathname", "referrer_domain", "channel", "device_type", "browser",
+                  "os", "country", "source", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+
+def hooks(c: SessionsContainer) -> Hooks:
+    return Hooks(
+        event_types=(c.engagement_type,),
+        batch_processors=(c.assigner,),
+        subscriptions=(Subscription(TrackedEvent, c.handlers, SessionsHandlers.on_tracked, reads=_VISIT_COLUMNS),
+                       Subscription(EngagementRecorded, c.handlers, SessionsHandlers.on_engagement,
+                                    reads=("session_id", "pathname"))),
+        aggregates=(c.stats,),
+        breakdowns=(("entry_page", c.stats), ("exit_page", c.stats)),
+    )
+
 
 MODULE = TrackingModule(
     name="sessions",
     container=SessionsContainer,
+    settings=SessionsSettings,
+    hooks=hooks,
     router=routes.router,
-    subscriptions=(Subscription(TrackedEvent, "handlers.on_tracked"),
-                   Subscription(EngagementRecorded, "handlers.on_engagement")),
     analytics_migrations=clickhouse.MIGRATIONS,
-    event_types=("engagement_type",),
-    batch_processors=("assigner",),
-    aggregates=("stats",),
-    breakdowns=(("entry_page", "stats"), ("exit_page", "stats")),
 )

@@ -7,15 +7,24 @@ poor shares and the Core Web Vitals assessment per page, device type or country.
 """
 
 from core.bus.events import VitalMeasured
-from core.modules import Subscription, TrackingModule
+from core.modules import Hooks, Subscription, TrackingModule
 from tracking.web_vitals import clickhouse, routes
 from tracking.web_vitals.container import WebVitalsContainer
+from tracking.web_vitals.handlers import WebVitalsHandlers
+
+
+def hooks(c: WebVitalsContainer) -> Hooks:
+    return Hooks(
+        event_types=(c.event_type,),
+        subscriptions=(Subscription(VitalMeasured, c.handlers, WebVitalsHandlers.on_vital_measured,
+                                    reads=("pathname", "device_type", "country")),),
+    )
+
 
 MODULE = TrackingModule(
     name="web_vitals",
     container=WebVitalsContainer,
+    hooks=hooks,
     router=routes.router,
-    subscriptions=(Subscription(VitalMeasured, "handlers.on_vital_measured"),),
     analytics_migrations=clickhouse.MIGRATIONS,
-    event_types=("event_type",),
 )

@@ -8,13 +8,10 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from core.analytics.time_range import UtcRange
-from core.config.settings import Settings
 from core.http.auth import read_access
-from core.http.body import read_json
-from core.http.collect import answer, collect_browser
+from core.http.collect import collect_one  # the one browser collect route, shared with core
 from core.http.responses import CollectResponse, ErrorResponse
 from core.http.stats import report_window
-from core.ingest.service import IngestService
 from core.tenancy.service import SiteInfo
 from tracking.web_vitals.schemas import GroupBy, VitalsReport
 from tracking.web_vitals.service import WebVitalsService
@@ -29,15 +26,12 @@ _ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 413: {"
 @router.post("/collect/vitals", status_code=202, response_model=CollectResponse, responses=_ERRORS,
              summary="Record one Web Vitals measurement",
              openapi_extra={"requestBody": {"content": {"application/json": {"example": _EXAMPLE}}}})
-@inject
-async def collect_vitals(request: Request, ingest: IngestService = Depends(Provide["core.ingest"]),
-                         settings: Settings = Depends(Provide["core.settings"])) -> Response:
+async def collect_vitals(request: Request) -> Response:
     """One metric as the web-vitals library reports it: `{site_id, url, name, value, id?,
     navigation_type?, ts?, sent_at?}`; `name` is LCP, INP, CLS, FCP or TTFB, `value` in ms (CLS
     unitless). A later value with the same `id` (alias `metric_id`) replaces the earlier one.
     `type` is implied; in `/collect/batch` send `"type": "vitals"`."""
-    body = await read_json(request, settings.max_body_bytes)
-    return answer(collect_browser(ingest, [body], request, "vitals"))
+    return await collect_one(request, "vitals")
 
 
 @router.get("/api/v1/vitals", response_model=VitalsReport, summary="Web Vitals report")

@@ -9,6 +9,7 @@ Core Web Vitals assessment of each group, the way PageSpeed Insights judges a pa
 from pydantic import ValidationError
 
 from core.analytics.time_range import UtcRange
+from core.bus.events import VitalMeasured
 from core.ingest.schemas import BrowserEvent, describe
 from core.tenancy.service import SiteInfo
 from tracking.web_vitals.clickhouse import MetricRow, VitalsStore
@@ -30,6 +31,7 @@ class VitalsEventType:
     web-vitals library calls it) and `navigation_type`."""
 
     type = "vitals"
+    event_class = VitalMeasured
     fields = frozenset({"value", "metric_id", "id", "navigation_type"})
 
     def validate(self, event: BrowserEvent, extra: dict) -> dict:

@@ -82,6 +82,9 @@ class LiveHub:
         finally:
             self._leave(channel, client)
 
+    def start(self) -> None:
+        """Nothing to open: the pub/sub listener starts with the first stream client."""
+
     def close(self) -> None:
         self._stop.set()
         thread = self._thread

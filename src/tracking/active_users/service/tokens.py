@@ -6,11 +6,11 @@ the real-time endpoints of its site and can be revoked on its own. Stored hashed
 cached a few seconds per process, so a revoked token stops working within `cache_ttl_s`.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from core.cache import TtlCache
 from core.db.unit_of_work import UnitOfWork
 from core.tenancy.keys import hash_key, new_key
 from tracking.active_users.models import ShareToken
@@ -31,8 +31,7 @@ class TokenInfo:
 class ShareTokenService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], cache_ttl_s: float = 5.0) -> None:
         self._uow = uow
-        self._ttl = cache_ttl_s
-        self._cache: dict[str, tuple[float, str | None]] = {}
+        self._cache: TtlCache[str, str | None] = TtlCache(cache_ttl_s)
 
     def create(self, *, site_id: str, label: str = "") -> tuple[TokenInfo, str]:
         """A new token for the site: (its description, the token itself — shown only this once)."""
@@ -58,14 +57,12 @@ class ShareTokenService:
         if not token.startswith(PREFIX):
             return None
         digest = hash_key(token)
-        hit = self._cache.get(digest)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
+        return self._cache.get_or_load(digest, lambda: self._load_site(digest))
+
+    def _load_site(self, digest: str) -> str | None:
         with self._uow() as session:
             row = ShareTokenRepository(session).by_hash(digest)
-            site_id = row.site_id if row else None
-        self._cache[digest] = (time.monotonic() + self._ttl, site_id)
-        return site_id
+            return row.site_id if row else None
 
 
 def _info(row: ShareToken) -> TokenInfo:

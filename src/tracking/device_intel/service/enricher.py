@@ -5,6 +5,9 @@ from tracking.device_intel.service.user_agents import UserAgentParser
 
 
 class DeviceEnricher:
+    writes = frozenset({"browser", "browser_version", "os", "os_version", "device_type", "is_bot"})
+    reads = frozenset()  # the user agent comes from the request, never from the record
+
     def __init__(self, *, parser: UserAgentParser) -> None:
         self._parser = parser
 

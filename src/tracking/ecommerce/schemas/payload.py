@@ -19,6 +19,7 @@ import iso4217
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from core.bus.events import EcommerceEventTracked
 from core.ingest.schemas import BrowserEvent
 
 EVENT_NAMES = ("view_item_list", "view_item", "add_to_cart", "remove_from_cart", "view_cart", "begin_checkout",
@@ -143,6 +144,7 @@ class EcommerceEventType:
     """The `ecommerce` event type for the collect endpoints (core.ingest.event_types.EventTypeSpec)."""
 
     type = "ecommerce"
+    event_class = EcommerceEventTracked
     fields = frozenset({"ecommerce"})
 
     def validate(self, event: BrowserEvent, extra: dict) -> dict:

@@ -12,6 +12,9 @@ from tracking.geo_time.service.geoip import GeoLookup
 
 
 class GeoEnricher:
+    writes = frozenset({"country", "region", "city", "timezone", "local_hour", "local_weekday"})
+    reads = frozenset({"ts_ms"})  # the local hour is the event's; the IP comes from the request
+
     def __init__(self, *, lookup: GeoLookup) -> None:
         self._lookup = lookup
 

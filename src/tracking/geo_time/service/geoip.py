@@ -82,6 +82,9 @@ class GeoLookup:
             (subdivision.name or "") if subdivision else "") if country else "")
         return Place(country=country, region=region, city=found.city.name or "", timezone=timezone)
 
+    def start(self) -> None:
+        """Nothing to open: the database is read on the first lookup (start-up stays fast)."""
+
     def close(self) -> None:
         if self._reader is not None:
             self._reader.close()

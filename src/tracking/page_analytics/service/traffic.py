@@ -26,6 +26,10 @@ _MAX = 200  # campaign values are free text from the URL: keep them short
 
 
 class TrafficSourceEnricher:
+    # Click ids are removed from the stored URL and referrer, so those are rewritten too.
+    writes = frozenset({"source", "channel", "click_ids", "url", "referrer", "referrer_domain", *_UTM})
+    reads = frozenset({"url", "referrer", "hostname"})
+
     def enrich(self, record: dict, ctx: RequestContext) -> None:
         params = _query(record.get("url", ""))
         utm = {key: params.get(key, "")[:_MAX] for key in _UTM}

@@ -28,6 +28,10 @@ _STATE_SLACK_MS = 300_000  # keep a history this much longer than the timeout it
 
 
 class SessionAssigner:
+    writes = frozenset({"session_id"})
+    # A new campaign starts a new session: the traffic-source columns must be filled by then.
+    reads = frozenset({"site_id", "event_id", "ts_ms", "visitor_id", "source", "utm_source", "utm_campaign"})
+
     def __init__(self, *, state: SessionStateCache, site_settings: SiteSettingsService,
                  site_lookup: Callable[[str], SiteInfo | None], state_ttl_s: int) -> None:
         self._state = state

@@ -7,6 +7,7 @@ event's `data`; the bus then delivers it as `EngagementRecorded`.
 """
 
 from core.analytics.time_range import UtcRange
+from core.bus.events import EngagementRecorded
 from core.ingest.schemas import BrowserEvent
 from core.tenancy.service import SiteInfo
 from tracking.sessions.clickhouse.stores import EngagementStore
@@ -18,6 +19,7 @@ MILESTONES = (25, 50, 75, 100)
 
 class EngagementSpec:
     type = "engagement"
+    event_class = EngagementRecorded
     fields = frozenset({"engaged_ms", "scroll_depth"})
 
     def validate(self, event: BrowserEvent, extra: dict) -> dict:

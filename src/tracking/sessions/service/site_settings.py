@@ -5,9 +5,9 @@ short while: the database stays the only copy, and a change reaches every worker
 `cache_ttl_s` seconds.
 """
 
-import time
 from collections.abc import Callable, Iterable
 
+from core.cache import TtlCache
 from core.db.unit_of_work import UnitOfWork
 from tracking.sessions.repository import SiteSettingsRepository
 
@@ -23,8 +23,7 @@ class SiteSettingsService:
                  cache_ttl_s: float = 30.0) -> None:
         self._uow = uow
         self._default = default_timeout_min
-        self._ttl = cache_ttl_s
-        self._cache: dict[str, tuple[float, int | None]] = {}
+        self._cache: TtlCache[str, int | None] = TtlCache(cache_ttl_s)
 
     @property
     def default_timeout_min(self) -> int:
@@ -34,23 +33,20 @@ class SiteSettingsService:
         """(minutes, overridden?) for one site, read fresh from the database."""
         with self._uow() as session:
             minutes = SiteSettingsRepository(session).timeouts([site_id]).get(site_id)
-        self._cache[site_id] = (time.monotonic() + self._ttl, minutes)
+        self._cache.put(site_id, minutes)
         return (minutes, True) if minutes is not None else (self._default, False)
 
     def timeouts_ms(self, site_ids: Iterable[str]) -> dict[str, int]:
-        now = time.monotonic()
-        wanted = set(site_ids)
-        stale = [s for s in wanted if s not in self._cache or self._cache[s][0] <= now]
-        if stale:
-            with self._uow() as session:
-                found = SiteSettingsRepository(session).timeouts(stale)
-            for site_id in stale:
-                self._cache[site_id] = (now + self._ttl, found.get(site_id))
-        return {s: (self._cache[s][1] or self._default) * 60_000 for s in wanted}
+        minutes = self._cache.get_many(site_ids, self._load_timeouts)
+        return {s: (m or self._default) * 60_000 for s, m in minutes.items()}
+
+    def _load_timeouts(self, site_ids: list[str]) -> dict[str, int]:
+        with self._uow() as session:
+            return SiteSettingsRepository(session).timeouts(site_ids)
 
     def set_timeout_min(self, site_id: str, minutes: int | None) -> None:
         if minutes is not None and not MIN_TIMEOUT_MIN <= minutes <= MAX_TIMEOUT_MIN:
             raise InvalidTimeout(f"timeout_min must be between {MIN_TIMEOUT_MIN} and {MAX_TIMEOUT_MIN}")
         with self._uow() as session:
             SiteSettingsRepository(session).set_timeout(site_id, minutes)
-        self._cache.pop(site_id, None)
+        self._cache.pop(site_id)

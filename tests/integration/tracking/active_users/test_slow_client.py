@@ -16,6 +16,7 @@ from bootstrap.migrate import alembic_config
 from core.config.settings import Settings
 from tests.integration.tracking.active_users.conftest import pageviews
 from tracking.active_users.cache import events_channel
+from tracking.active_users.settings import ActiveUsersSettings
 
 
 def _scope(path: str, query: str, key: str) -> dict:
@@ -36,9 +37,9 @@ def _events(chunks: list[bytes]) -> list[dict]:
 
 def test_a_stalled_client_neither_delays_nor_costs_the_others_a_single_event(tmp_path, redis_url, unique):
     settings = Settings(data_dir=tmp_path, redis_url=redis_url, buffer_stream=f"ut:test:{unique}",
-                        worker_enabled=False, live_queue_size=3, live_send_timeout_s=1.0)
+                        worker_enabled=False)
     command.upgrade(alembic_config(settings), "heads")
-    app = create_app(settings)
+    app = create_app(settings, {"active_users": ActiveUsersSettings(live_queue_size=3, live_send_timeout_s=1.0)})
     container = app.state.container
     site = container.core.tenancy().create_site(domain="live.example")
     presence, hub = container.active_users.presence(), container.active_users.hub()
