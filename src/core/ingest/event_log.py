@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from core.analytics.migrations import Migration
 from core.analytics.port import AnalyticsStore
-from core.bus.columns import KEY_VALUE
+from core.bus.columns import KEY_VALUE, Column
 from core.bus.events import EVENT_COLUMNS
 
 _CREATE_EVENTS = """
@@ -26,21 +26,21 @@ _MATERIALIZED = (("ts", "DateTime('UTC') MATERIALIZED toDateTime(intDiv(ts_ms, 1
 _ADD_COLUMN = "ALTER TABLE events ADD COLUMN {name} {ch_type}"
 
 
-def _migrations() -> tuple[Migration, ...]:
+def migrations_for(columns: Sequence[Column]) -> tuple[Migration, ...]:
     """Version 1 creates the table with the first columns; a column declared `since=N` is added
     by version N, so existing logs gain it and new ones are created the same way."""
-    first = [c for c in EVENT_COLUMNS if c.since == 1]
+    first = [c for c in columns if c.since == 1]
     stored = [pair for c in first for pair in c.storage()]
     stored[stored.index(("received_ms", "Int64")):0] = _MATERIALIZED  # ts after ts_ms, as ever
     create = _CREATE_EVENTS.format(columns=",\n".join(f"    {name} {ch_type}" for name, ch_type in stored))
     later: dict[int, list[str]] = {}
-    for c in EVENT_COLUMNS:
+    for c in columns:
         if c.since > 1:
             later.setdefault(c.since, []).extend(_ADD_COLUMN.format(name=n, ch_type=t) for n, t in c.storage())
     return (Migration(1, (create,)), *(Migration(v, tuple(later[v])) for v in sorted(later)))
 
 
-MIGRATIONS = _migrations()
+MIGRATIONS = migrations_for(EVENT_COLUMNS)
 COLUMNS = tuple(name for c in EVENT_COLUMNS for name, _ in c.storage())
 _EPOCH = date(1970, 1, 1)
 

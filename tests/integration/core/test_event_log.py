@@ -50,3 +50,25 @@ def test_existing_ids_ignores_the_same_id_of_another_site(analytics_store_any_tz
     log.write([mine])
     theirs = {**mine, "site_id": f"other_{unique}", "event_id": str(uuid.uuid4())}
     assert log.existing_ids([theirs]) == set()
+
+
+def test_a_column_declared_later_is_added_to_an_existing_log_and_written(analytics_store, unique):
+    """The README's worked example: one new TrackedEvent field reaches the real table on both engines."""
+    from dataclasses import dataclass
+
+    from core.analytics.migrations import migrate
+    from core.bus.columns import column, columns_of
+    from core.bus.events import TrackedEvent
+    from core.ingest.event_log import migrations_for
+
+    @dataclass(frozen=True, slots=True)
+    class WithDepth(TrackedEvent):
+        path_depth: int = column("UInt8", writer="enricher", default=0, since=2)
+
+    owner = f"test_{unique}"  # its own ledger entry: version 1 is a no-op on the existing table
+    assert migrate(analytics_store, owner, migrations_for(columns_of(WithDepth))) == [1, 2]
+    assert migrate(analytics_store, owner, migrations_for(columns_of(WithDepth))) == []
+    site = f"site_{unique}"
+    record = {**_record(site, _ms(2024, 3, 9, 12)), "path_depth": 3}
+    analytics_store.insert("events", ("site_id", "event_id", "ts_ms", "path_depth"), [record])
+    assert analytics_store.query("SELECT path_depth FROM events WHERE site_id = %(s)s", {"s": site}) == [(3,)]
