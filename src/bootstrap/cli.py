@@ -99,34 +99,49 @@ def sites_list() -> None:
 
 
 @meta_capi.command("set")
-def meta_capi_set(site_id: str, pixel_id: str = typer.Option(..., help="The Meta pixel (dataset) id."),
+def meta_capi_set(site_id: str,
+                  pixel_id: str = typer.Option(None, help="The Meta pixel (dataset) id (needed for a new pixel)."),
                   token_stdin: bool = typer.Option(False, help="Read the access token from stdin (never pass "
                                                    "it as an argument: it would show in ps and shell history). "
                                                    "Without it, the stored token is kept."),
-                  enabled: bool = typer.Option(True, "--enabled/--disabled"),
-                  test_event_code: str = typer.Option("", help="Send to Events Manager's Test Events tab."),
-                  graph_version: str = typer.Option("v21.0", help="Graph API version."),
-                  ldu: bool = typer.Option(False, help="Limited Data Use (data_processing_options LDU)."),
-                  ldu_country: int = typer.Option(0), ldu_state: int = typer.Option(0)) -> None:
-    """Create or replace a site's pixel (default event mapping); prints the settings without the token."""
+                  enabled: bool = typer.Option(None, "--enabled/--disabled"),
+                  test_event_code: str = typer.Option(None, help="Send to Events Manager's Test Events tab "
+                                                      "(\"\" stops it)."),
+                  graph_version: str = typer.Option(None, help="Graph API version (new pixel: v21.0)."),
+                  ldu: bool = typer.Option(None, "--ldu/--no-ldu",
+                                           help="Limited Data Use (data_processing_options LDU)."),
+                  ldu_country: int = typer.Option(None), ldu_state: int = typer.Option(None)) -> None:
+    """Create or update a site's pixel, as `PUT .../meta-capi` does: options left out keep their stored
+    values (a new pixel starts from the defaults, with the default event mapping). Prints the
+    settings without the token, with the API's keys."""
+    from pydantic import ValidationError
+
+    from tracking.meta_capi.schemas import PixelSettings, PixelUpdate
+    from tracking.meta_capi.service.settings import PixelIdRequired
+
     token = sys.stdin.readline().strip() if token_stdin else None
-    settings = _modules().meta_capi.settings()
-    config = settings.set(site_id, pixel_id=pixel_id, access_token=token, enabled=enabled,
-                          test_event_code=test_event_code, graph_version=graph_version, ldu=ldu,
-                          ldu_country=ldu_country, ldu_state=ldu_state)
-    typer.echo(json.dumps(_asdict(config), indent=2))
+    try:  # the API's validation, so both accept the same values
+        update = PixelUpdate(pixel_id=pixel_id, access_token=token, enabled=enabled,
+                             test_event_code=test_event_code, graph_version=graph_version, ldu=ldu,
+                             ldu_country=ldu_country, ldu_state=ldu_state)
+        config = _modules().meta_capi.settings().set(site_id, **update.model_dump())
+    except (ValidationError, PixelIdRequired) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(PixelSettings.model_validate(config).model_dump_json(indent=2))
 
 
 @meta_capi.command("show")
 def meta_capi_show(site_id: str) -> None:
-    """A site's pixel settings and delivery counts; the token is never shown (only `has_access_token`)."""
-    container = _modules()
-    status = container.meta_capi.report().status(site_id)
-    if status["pixel"] is None:
+    """A site's pixel settings and delivery status, as `GET .../meta-capi/deliveries` shows them (same
+    keys); the token is never shown (only `has_access_token`)."""
+    from tracking.meta_capi.schemas import DeliveryStatus
+
+    status = DeliveryStatus.model_validate(_modules().meta_capi.report().status(site_id))
+    if status.pixel is None:
         typer.echo("error: no Meta pixel is set for this site", err=True)
         raise typer.Exit(1)
-    typer.echo(json.dumps({"pixel": _asdict(status["pixel"]), "counts": status["counts"],
-                           "recent_failures": status["recent_failures"]}, indent=2, default=str))
+    typer.echo(status.model_dump_json(indent=2))
 
 
 def _modules():

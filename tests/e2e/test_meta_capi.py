@@ -86,3 +86,52 @@ def test_forwarding_end_to_end_keeps_token_and_pii_out_of_every_store_and_log(st
             data = path.read_bytes()
             for secret in SECRETS:
                 assert secret.encode() not in data, f"{secret!r} found in {path}"
+
+
+def test_partial_put_and_cli_set_keep_the_other_settings_and_cli_and_api_speak_the_same_keys(store_settings,
+                                                                                            tmp_path):
+    import json
+    import subprocess
+
+    from tests.e2e.harness import UTRACK
+
+    svc = Service(store_settings, tmp_path / "service.log")
+    svc.utrack("migrate")
+    site = svc.create_site(domain="shop.example")
+    sid, key = site["site_id"], {"X-API-Key": site["secret_key"]}
+    mapping = {"purchase": "Purchase", "wishlist": "AddToWishlist"}
+    out = subprocess.run([UTRACK, "meta-capi", "set", sid, "--pixel-id", "1234567890", "--token-stdin",
+                          "--test-event-code", "TEST1", "--graph-version", "v22.0", "--ldu", "--ldu-state", "1000"],
+                         input=TOKEN + "\n", env=svc.env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert TOKEN not in out.stdout
+    svc.start()
+    try:
+        with svc.client() as c:
+            base = f"/api/v1/sites/{sid}/meta-capi"
+            first = c.get(base, headers=key).json()
+            assert json.loads(out.stdout) == first  # the CLI prints what the API shows, key for key
+            assert (first["test_event_code"], first["graph_version"], first["ldu"], first["ldu_state"]) == (
+                "TEST1", "v22.0", True, 1000)
+            r = c.put(base, headers=key, json={"event_mapping": mapping})  # no pixel_id, no token, no code
+            assert r.status_code == 200, r.text
+            assert r.json() == {**first, "event_mapping": mapping}
+            r = c.put(base, headers=key, json={"test_event_code": "TEST2"})
+            assert r.json() == {**first, "event_mapping": mapping, "test_event_code": "TEST2"}
+            kept = c.get(base, headers=key).json()
+            assert kept == r.json() and kept["has_access_token"] and kept["access_token_last4"] == "9876"
+
+            cli_set = json.loads(svc.utrack("meta-capi", "set", sid, "--disabled"))
+            assert cli_set == {**kept, "enabled": False, "active": False}
+            assert wait_for(lambda: c.get(base, headers=key).json() == cli_set, timeout=10)
+            cli_show = json.loads(svc.utrack("meta-capi", "show", sid))
+            api_show = c.get(f"{base}/deliveries", headers=key).json()
+            assert cli_show == api_show and cli_show["pixel"] == cli_set
+            assert set(cli_show) == {"pixel", "counts", "recent_failures", "recent_requests", "user_data_left_out"}
+
+            other = svc.create_site(domain="other.example")
+            r = c.put(f"/api/v1/sites/{other['site_id']}/meta-capi", headers={"X-API-Key": other["secret_key"]},
+                      json={"test_event_code": "X"})
+            assert r.status_code == 400 and "pixel_id" in r.json()["detail"]
+    finally:
+        svc.stop()

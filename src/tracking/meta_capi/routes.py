@@ -6,10 +6,11 @@ from fastapi import APIRouter, Depends, HTTPException
 from core.http.auth import secret_key_site
 from core.http.responses import ErrorResponse
 from tracking.meta_capi.schemas import DeliveryStatus, PixelSettings, PixelUpdate, ReplayResult
-from tracking.meta_capi.service.settings import DeliveryReport, MetaCapiSettings, PixelConfig
+from tracking.meta_capi.service.settings import DeliveryReport, MetaCapiSettings, PixelIdRequired
 
 router = APIRouter(prefix="/api/v1/sites/{site_id}/meta-capi", tags=["meta conversions api"])
 _ERRORS = {401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+_PUT_ERRORS = {**_ERRORS, 400: {"model": ErrorResponse}}
 SETTINGS = Provide["meta_capi.settings"]
 REPORT = Provide["meta_capi.report"]
 
@@ -19,23 +20,19 @@ def _own(site_id: str, owner: str) -> None:
         raise HTTPException(403, "this key does not belong to the requested site")
 
 
-def _view(config: PixelConfig) -> PixelSettings:
-    return PixelSettings(site_id=config.site_id, pixel_id=config.pixel_id, enabled=config.enabled,
-                         active=config.active, has_access_token=config.has_access_token,
-                         access_token_last4=config.token_last4, test_event_code=config.test_event_code,
-                         graph_version=config.graph_version, event_mapping=config.mapping, ldu=config.ldu,
-                         ldu_country=config.ldu_country, ldu_state=config.ldu_state,
-                         disabled_reason=config.disabled_reason)
-
-
-@router.put("", response_model=PixelSettings, responses=_ERRORS, summary="Set the site's Meta pixel")
+@router.put("", response_model=PixelSettings, responses=_PUT_ERRORS, summary="Set the site's Meta pixel")
 @inject
 def put_pixel(site_id: str, update: PixelUpdate, owner: str = Depends(secret_key_site),
               settings: MetaCapiSettings = Depends(SETTINGS)) -> PixelSettings:
     """Pixel id, access token (encrypted at rest, never returned), event mapping, test code, LDU.
+    Only the fields sent change; the others keep their stored values (a new pixel needs `pixel_id`).
     Setting a token clears a `disabled_reason` left by a rejected token."""
     _own(site_id, owner)
-    return _view(settings.set(site_id, **update.model_dump()))
+    try:
+        config = settings.set(site_id, **update.model_dump())
+    except PixelIdRequired as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return PixelSettings.model_validate(config)
 
 
 @router.get("", response_model=PixelSettings, responses=_ERRORS, summary="The site's Meta pixel settings")
@@ -47,7 +44,7 @@ def get_pixel(site_id: str, owner: str = Depends(secret_key_site),
     config = settings.show(site_id)
     if config is None:
         raise HTTPException(404, "no Meta pixel is set for this site")
-    return _view(config)
+    return PixelSettings.model_validate(config)
 
 
 @router.get("/deliveries", response_model=DeliveryStatus, responses=_ERRORS,
@@ -56,11 +53,10 @@ def get_pixel(site_id: str, owner: str = Depends(secret_key_site),
 def deliveries(site_id: str, owner: str = Depends(secret_key_site),
                report: DeliveryReport = Depends(REPORT)) -> DeliveryStatus:
     """Outbox counts by status, recent failed/dropped events with Meta's message and `fbtrace_id`,
-    recent Graph API requests, and the pixel's state (a token error shows in `disabled_reason`)."""
+    recent Graph API requests, the pixel's state (a token error shows in `disabled_reason`), and the
+    user_data values left out as invalid, by Meta key."""
     _own(site_id, owner)
-    status = report.status(site_id)
-    pixel = status.pop("pixel")
-    return DeliveryStatus(pixel=_view(pixel) if pixel else None, **status)
+    return DeliveryStatus.model_validate(report.status(site_id))
 
 
 @router.post("/replay", response_model=ReplayResult, responses=_ERRORS, summary="Send failed events again")

@@ -15,22 +15,31 @@ DEFAULT_MAPPING = {
 
 
 class PixelUpdate(BaseModel):
+    """Every field may be left out (or null): it then keeps its stored value, or its default on a
+    new pixel, which needs a `pixel_id`. `event_mapping`, when given, replaces the whole mapping."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    pixel_id: str = Field(..., pattern=r"^\d{5,32}$", description="The Meta pixel (dataset) id.")
+    pixel_id: str | None = Field(None, pattern=r"^\d{5,32}$", description="The Meta pixel (dataset) id.")
     access_token: str | None = Field(None, min_length=1, max_length=1000, description=(
         "Conversions API access token; encrypted at rest, never returned. Omit to keep the stored one."))
-    enabled: bool = True
-    test_event_code: str = Field("", max_length=64, description="Sends to Events Manager's Test Events tab.")
-    graph_version: str = Field(DEFAULT_GRAPH_VERSION, pattern=r"^v\d{1,2}\.\d$")
-    event_mapping: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_MAPPING), max_length=100,
-                                          description="Our event name -> Meta event name (standard or custom).")
-    ldu: bool = Field(False, description="Limited Data Use: sends data_processing_options [\"LDU\"].")
-    ldu_country: int = Field(0, description="0: Meta geolocates; 1: USA.")
-    ldu_state: int = Field(0, description="0: Meta geolocates; 1000: California, ...")
+    enabled: bool | None = Field(None, description="Default true.")
+    test_event_code: str | None = Field(None, max_length=64, description=(
+        "Sends to Events Manager's Test Events tab; \"\" stops it. Default \"\"."))
+    graph_version: str | None = Field(None, pattern=r"^v\d{1,2}\.\d$", description=f"Default {DEFAULT_GRAPH_VERSION}.")
+    event_mapping: dict[str, str] | None = Field(None, max_length=100, description=(
+        "Our event name -> Meta event name (standard or custom); replaces the stored mapping. "
+        "Default: the standard mapping (README)."))
+    ldu: bool | None = Field(None, description="Limited Data Use: sends data_processing_options [\"LDU\"].")
+    ldu_country: int | None = Field(None, description="0: Meta geolocates; 1: USA.")
+    ldu_state: int | None = Field(None, description="0: Meta geolocates; 1000: California, ...")
 
 
 class PixelSettings(BaseModel):
+    """What the API and `utrack meta-capi set/show` print: the same keys everywhere."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     site_id: str
     pixel_id: str
     enabled: bool
@@ -65,10 +74,15 @@ class DeliveryRow(BaseModel):
 
 
 class DeliveryStatus(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     pixel: PixelSettings | None
     counts: dict[str, int] = Field(description="Outbox events by status: pending, sending, delivered, ...")
     recent_failures: list[FailedEvent]
     recent_requests: list[DeliveryRow]
+    user_data_left_out: dict[str, int] = Field(description=(
+        "user_data values left out of forwarded events because they were not valid, by Meta key "
+        "(`em`: not an e-mail address, `db`: not a date, ...), counted since this process started."))
 
 
 class ReplayResult(BaseModel):

@@ -5,7 +5,8 @@ only place the raw `user` object and the visitor's ip/UA are seen, and they leav
 encrypted in `pii_enc`, nowhere else. An event is forwarded only when (a) its site has an active
 pixel, (b) its name maps to a Meta event, and (c) marketing consent allows it: browser events
 carry the visitor's consent flag (`consent_marketing`), server events count as consented unless
-they send `consent.marketing: false`.
+they send `consent.marketing: false`. A `user` value that is not valid (an e-mail address without
+a domain) is left out of the event and counted per field for `GET .../meta-capi/deliveries`.
 """
 
 from datetime import UTC, datetime
@@ -27,23 +28,27 @@ class OutboxSink:
         self._cipher = cipher
 
     def accept(self, records: list[dict], private: list[dict | None], ctx: RequestContext) -> None:
-        rows = []
+        rows, left_out = [], []
         now = datetime.now(UTC)
         for record, extra in zip(records, private, strict=True):
             pixel = self._settings.enabled_pixel(record["site_id"])
             if pixel is None:
                 continue
-            name = meta_name(record["name"], pixel.mapping)
+            name = meta_name(record["name"], pixel.event_mapping)
             consented = extra["marketing"] if extra is not None else bool(record.get("consent_marketing"))
             if not name or not consented:
                 continue
-            rows.append(self._row(record, extra, ctx, pixel.pixel_id, name, now))
+            row, invalid = self._row(record, extra, ctx, pixel.pixel_id, name, now)
+            rows.append(row)
+            left_out.append((record["site_id"], invalid))
         if rows:
             with self._uow() as session:
                 MetaCapiRepository(session).add_events(rows)
+        for site_id, invalid in left_out:  # counted once the rows are written (a 503 counts nothing)
+            self._settings.count_left_out(site_id, invalid)
 
     def _row(self, record: dict, extra: dict | None, ctx: RequestContext, pixel_id: str, name: str,
-             now: datetime) -> dict:
+             now: datetime) -> tuple[dict, list[str]]:
         if extra is None:  # browser event: the live request is the visitor's
             user, ip, ua = {}, ctx.ip, ctx.user_agent
             source = "website"
@@ -53,9 +58,9 @@ class OutboxSink:
         event = {"event_name": name, "action_source": source, "custom_data": custom_data(record)}
         if record.get("url"):
             event["event_source_url"] = record["url"]
-        pii = user_data(user, ip=ip, user_agent=ua)
+        pii, invalid = user_data(user, ip=ip, user_agent=ua)
         return {"site_id": record["site_id"], "pixel_id": pixel_id, "event_id": record["event_id"],
                 "event_name": name, "event_time": record["ts_ms"] // 1000,
                 "payload_enc": self._cipher.encrypt(orjson.dumps(event)),
                 "pii_enc": self._cipher.encrypt(orjson.dumps(pii)), "status": "pending", "attempts": 0,
-                "next_attempt_at": now, "last_error": "", "fbtrace_id": ""}
+                "next_attempt_at": now, "last_error": "", "fbtrace_id": ""}, invalid
