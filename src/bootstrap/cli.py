@@ -29,7 +29,10 @@ def serve(host: str = typer.Option(None, help="Interface to bind (default UT_HOS
     if migrate_first:
         _migrate(settings)
     uvicorn.run("bootstrap.app:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, log_level=settings.log_level, access_log=False)
+                port=port or settings.port, log_level=settings.log_level, access_log=False,
+                # uvicorn would believe X-Forwarded-For from 127.0.0.1 on its own; only the proxies in
+                # UT_TRUSTED_PROXIES may name the client (core.http.context.client_ip).
+                proxy_headers=False)
 
 
 @cli.command()

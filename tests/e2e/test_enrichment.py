@@ -68,3 +68,28 @@ def test_breakdowns_by_browser_country_source_and_channel(geo_service):
                                                          "to": "2026-01-01", "property": "planet"},
                     headers={"X-API-Key": site["secret_key"]})
         assert bad.status_code == 400 and "browser" in bad.json()["detail"]
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored(store_settings, tmp_path):
+    """With UT_TRUSTED_PROXIES empty, a client on 127.0.0.1 cannot claim to be in London: the
+    visitor is the TCP peer (not in the GeoIP database, so no country), whatever the header says."""
+    from tests.e2e.harness import Service
+    from tests.geoip_db import build
+
+    svc = Service(store_settings, tmp_path / "service.log")
+    svc.env.update({"UT_GEOIP_DB": str(build(tmp_path / "geo" / "test-city.mmdb")), "UT_TRUSTED_PROXIES": ""})
+    svc.utrack("migrate")
+    site = svc.create_site(domain="shop.example", timezone="Europe/Berlin")  # the zone `stats` reads in
+    svc.start()
+    try:
+        with svc.client() as c:
+            for ip in (LONDON, MUNICH):
+                r = c.post("/collect/pageview", json={"site_id": site["site_id"], "url": f"{SHOP}/"},
+                           headers={"Origin": SHOP, "User-Agent": CHROME, "X-Forwarded-For": ip})
+                assert r.status_code == 202, r.text
+            assert wait_for(lambda: stats(c, site, "aggregate")["pageviews"] == 2, timeout=30)
+            # one visitor (same peer, same UA), no country: the spoofed addresses were never used
+            assert stats(c, site, "aggregate")["visitors"] == 1
+            assert rows(c, site, "country") == [("", 1, 2)]
+    finally:
+        svc.stop()
