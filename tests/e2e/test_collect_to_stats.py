@@ -82,6 +82,10 @@ def test_bad_requests_get_clear_errors_and_nothing_is_lost(service):
         evil = c.post("/collect/pageview", json={"site_id": sid, "url": "https://shop.example/"},
                       headers={"Origin": "https://evil.example"})
         assert evil.status_code == 403
+        for headers in ({"Origin": "null"}, {"Origin": "null", "Referer": "https://shop.example/"}):
+            sandboxed = c.post("/collect/pageview", json={"site_id": sid, "url": "https://shop.example/"},
+                               headers=headers)
+            assert sandboxed.status_code == 403 and "origin null" in sandboxed.json()["detail"], sandboxed.text
         assert c.post("/api/v1/events", json={"userId": "u", "eventName": "x"}).status_code == 401
         assert c.post("/api/v1/events", json={"userId": "u", "eventName": "x"},
                       headers={"X-API-Key": "sk_wrong"}).status_code == 401

@@ -30,8 +30,10 @@ def answer(result: IngestResult) -> Response:
 
 
 def _origin(request: Request) -> str | None:
+    """The page's origin, from Origin or else Referer. `Origin: null` (a sandboxed iframe, a
+    file:// page, some redirects) names no site, so it matches no allow-list: refused, not waved through."""
     origin = request.headers.get("origin")
-    if origin and origin != "null":
+    if origin:
         return origin
     referer = request.headers.get("referer")
     if referer:
