@@ -3,7 +3,7 @@
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException
 
-from core.http.auth import secret_key_site
+from core.http.auth import owned_site_id
 from core.http.responses import ErrorResponse
 from tracking.meta_capi.schemas import DeliveryStatus, PixelSettings, PixelUpdate, ReplayResult
 from tracking.meta_capi.service.settings import DeliveryReport, MetaCapiSettings, PixelIdRequired
@@ -15,19 +15,13 @@ SETTINGS = Provide["meta_capi.settings"]
 REPORT = Provide["meta_capi.report"]
 
 
-def _own(site_id: str, owner: str) -> None:
-    if owner != site_id:
-        raise HTTPException(403, "this key does not belong to the requested site")
-
-
 @router.put("", response_model=PixelSettings, responses=_PUT_ERRORS, summary="Set the site's Meta pixel")
 @inject
-def put_pixel(site_id: str, update: PixelUpdate, owner: str = Depends(secret_key_site),
+def put_pixel(update: PixelUpdate, site_id: str = Depends(owned_site_id),
               settings: MetaCapiSettings = Depends(SETTINGS)) -> PixelSettings:
     """Pixel id, access token (encrypted at rest, never returned), event mapping, test code, LDU.
     Only the fields sent change; the others keep their stored values (a new pixel needs `pixel_id`).
     Setting a token clears a `disabled_reason` left by a rejected token."""
-    _own(site_id, owner)
     try:
         config = settings.set(site_id, **update.model_dump())
     except PixelIdRequired as exc:
@@ -37,10 +31,9 @@ def put_pixel(site_id: str, update: PixelUpdate, owner: str = Depends(secret_key
 
 @router.get("", response_model=PixelSettings, responses=_ERRORS, summary="The site's Meta pixel settings")
 @inject
-def get_pixel(site_id: str, owner: str = Depends(secret_key_site),
+def get_pixel(site_id: str = Depends(owned_site_id),
               settings: MetaCapiSettings = Depends(SETTINGS)) -> PixelSettings:
     """Everything but the token: `has_access_token` and, for long tokens, its last 4 characters."""
-    _own(site_id, owner)
     config = settings.show(site_id)
     if config is None:
         raise HTTPException(404, "no Meta pixel is set for this site")
@@ -50,20 +43,18 @@ def get_pixel(site_id: str, owner: str = Depends(secret_key_site),
 @router.get("/deliveries", response_model=DeliveryStatus, responses=_ERRORS,
             summary="Conversions API delivery status")
 @inject
-def deliveries(site_id: str, owner: str = Depends(secret_key_site),
+def deliveries(site_id: str = Depends(owned_site_id),
                report: DeliveryReport = Depends(REPORT)) -> DeliveryStatus:
     """Outbox counts by status, recent failed/dropped events with Meta's message and `fbtrace_id`,
     recent Graph API requests, the pixel's state (a token error shows in `disabled_reason`), and the
     user_data values left out as invalid, by Meta key."""
-    _own(site_id, owner)
     return DeliveryStatus.model_validate(report.status(site_id))
 
 
 @router.post("/replay", response_model=ReplayResult, responses=_ERRORS, summary="Send failed events again")
 @inject
-def replay(site_id: str, owner: str = Depends(secret_key_site),
+def replay(site_id: str = Depends(owned_site_id),
            report: DeliveryReport = Depends(REPORT)) -> ReplayResult:
     """Puts every failed event back in the outbox with fresh attempts. Their user data was wiped when
     they failed; events older than 7 days are dropped by the sender."""
-    _own(site_id, owner)
     return ReplayResult(requeued=report.replay(site_id))

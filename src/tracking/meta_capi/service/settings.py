@@ -9,13 +9,13 @@ a few seconds (a settings change reaches the edge within that time).
 """
 
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import orjson
 
+from core.cache import TtlCache
 from core.db.unit_of_work import UnitOfWork
 from tracking.meta_capi.models import Pixel
 from tracking.meta_capi.repository import MetaCapiRepository
@@ -58,7 +58,7 @@ class MetaCapiSettings:
     def __init__(self, *, uow, cipher: Cipher) -> None:
         self._uow: type[UnitOfWork] = uow
         self._cipher = cipher
-        self._cache: dict[str, tuple[float, PixelConfig | None]] = {}
+        self._cache: TtlCache[str, PixelConfig | None] = TtlCache(_CACHE_S)
         self._left_out: dict[str, Counter] = {}
         self._lock = threading.Lock()
 
@@ -94,7 +94,7 @@ class MetaCapiSettings:
             if new:
                 repo.add_pixel(pixel)
             config = _config(pixel)
-        self._cache.pop(site_id, None)
+        self._cache.pop(site_id)
         return config
 
     def show(self, site_id: str) -> PixelConfig | None:
@@ -107,13 +107,11 @@ class MetaCapiSettings:
             return [_config(p) for p in MetaCapiRepository(session).pixels()]
 
     def enabled_pixel(self, site_id: str) -> PixelConfig | None:
-        now = time.monotonic()
-        hit = self._cache.get(site_id)
-        if hit is None or now - hit[0] > _CACHE_S:
-            config = self.show(site_id)
-            hit = (now, config if config and config.active else None)
-            self._cache[site_id] = hit
-        return hit[1]
+        return self._cache.get_or_load(site_id, lambda: self._active(site_id))
+
+    def _active(self, site_id: str) -> PixelConfig | None:
+        config = self.show(site_id)
+        return config if config and config.active else None
 
     def token(self, site_id: str) -> str:
         with self._uow() as session:
@@ -136,7 +134,7 @@ class MetaCapiSettings:
             pixel = MetaCapiRepository(session).pixel(site_id)
             if pixel is not None:
                 pixel.disabled_reason = reason[:1000]
-        self._cache.pop(site_id, None)
+        self._cache.pop(site_id)
 
 
 def _config(p: Pixel) -> PixelConfig:
