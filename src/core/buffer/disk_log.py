@@ -5,6 +5,10 @@ collect endpoint answers 202, so an accepted event survives a crash of the proce
 holds the page); `fsync=True` also makes it survive a power loss, at a latency cost. The
 consumer position is a small file replaced atomically on ack. Records past it when the log is
 opened are handed out as `redelivered`, since a worker may have written them before dying.
+
+Records carry no time: the age of the oldest unacked one comes from append times kept in memory,
+one sample per `_STAMP_S` (a few per second of backlog, whatever the rate). Records found when the
+log is opened are dated by their segment file's mtime, so their age is a lower bound.
 """
 
 import fcntl
@@ -13,13 +17,15 @@ import struct
 import threading
 import time
 import zlib
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.buffer.port import BufferRecord
+from core.buffer.port import BufferRecord, BufferUnavailable, Durability
 
 _HEADER = struct.Struct(">II")
 _SEGMENT_BYTES = 64 * 1024 * 1024
+_STAMP_S = 0.1
 
 
 class BufferLocked(RuntimeError):
@@ -46,6 +52,10 @@ class DiskLogBuffer:
         self._read = self._committed
         self._recovery_end = (self._write_seg, self._write_pos)
         self._backlog = sum(1 for _ in self._scan(self._committed, self._recovery_end))
+        # (end position of the last record of a bucket, monotonic time of the bucket's first append)
+        self._stamps: deque[tuple[tuple[int, int], float]] = deque()
+        if self._backlog:
+            self._stamps.append((self._recovery_end, self._recovered_time()))
 
     # ---- writing -------------------------------------------------------------------------
     def append(self, payloads: Sequence[bytes]) -> None:
@@ -56,14 +66,27 @@ class DiskLogBuffer:
             if self._write_pos >= self._segment_bytes:
                 self._rotate()
             view = memoryview(frame)
-            while view:
-                written = os.write(self._write_fd, view)
-                view = view[written:]
-            if self._fsync:
-                os.fsync(self._write_fd)
+            try:
+                while view:
+                    written = os.write(self._write_fd, view)
+                    view = view[written:]
+                if self._fsync:
+                    os.fsync(self._write_fd)
+            except OSError as exc:  # e.g. the disk is full: nothing of this append is accepted
+                # Cut a partly written frame off: the next append must start on a frame boundary.
+                os.ftruncate(self._write_fd, self._write_pos)
+                raise BufferUnavailable(f"disk buffer: {exc}") from exc
             self._write_pos += len(frame)
             self._backlog += len(payloads)
+            self._stamp((self._write_seg, self._write_pos))
             self._cond.notify_all()
+
+    def _stamp(self, end: tuple[int, int]) -> None:
+        now = time.monotonic()
+        if self._stamps and now - self._stamps[-1][1] < _STAMP_S:
+            self._stamps[-1] = (end, self._stamps[-1][1])
+        else:
+            self._stamps.append((end, now))
 
     def _rotate(self) -> None:
         os.close(self._write_fd)
@@ -127,6 +150,8 @@ class DiskLogBuffer:
         with self._cond:
             self._committed = (seg, pos)
             self._backlog = max(0, self._backlog - len(records))
+            while self._stamps and self._stamps[0][0] <= self._committed:
+                self._stamps.popleft()
         for old in self._dir.glob("*.log"):
             if int(old.stem) < seg:
                 old.unlink(missing_ok=True)
@@ -134,9 +159,28 @@ class DiskLogBuffer:
     def backlog(self) -> int:
         return self._backlog
 
+    def oldest_age_s(self) -> float:
+        with self._cond:
+            first = self._stamps[0][1] if self._stamps and self._backlog else None
+        return 0.0 if first is None else max(0.0, time.monotonic() - first)
+
+    def durability(self) -> Durability:
+        if self._fsync:
+            return Durability(True, "disk log, fsync on: survives a crash of the process or of the machine")
+        return Durability(True, "disk log, fsync off: survives a crash of the process, not a power loss")
+
     # ---- opening -------------------------------------------------------------------------
     def _segment(self, seg: int) -> Path:
         return self._dir / f"{seg:010d}.log"
+
+    def _recovered_time(self) -> float:
+        """The first unacked record was written before its segment was last modified."""
+        seg = self._committed[0] if self._segment(self._committed[0]).exists() else self._write_seg
+        try:
+            mtime = self._segment(seg).stat().st_mtime
+        except FileNotFoundError:
+            return time.monotonic()
+        return time.monotonic() - max(0.0, time.time() - mtime)
 
     def _load_offset(self) -> tuple[int, int]:
         try:

@@ -10,6 +10,23 @@ from dataclasses import dataclass
 from typing import Protocol
 
 
+class BufferUnavailable(RuntimeError):
+    """The buffer's store cannot take the append (Redis down, disk full): nothing was accepted,
+    the caller answers 503 with Retry-After."""
+
+
+class BufferNotDurable(RuntimeError):
+    """The buffer's store would lose accepted events on a restart and durability is required."""
+
+
+@dataclass(frozen=True, slots=True)
+class Durability:
+    """What a restart of the buffer's store would lose: `durable` is None when it cannot be told."""
+
+    durable: bool | None
+    detail: str
+
+
 @dataclass(frozen=True, slots=True)
 class BufferRecord:
     id: str
@@ -27,5 +44,11 @@ class EventBuffer(Protocol):
     def ack(self, records: Sequence[BufferRecord]) -> None: ...
 
     def backlog(self) -> int: ...
+
+    def oldest_age_s(self) -> float:
+        """Age of the oldest record not acked yet (read or not), 0.0 when there is none."""
+        ...
+
+    def durability(self) -> Durability: ...
 
     def close(self) -> None: ...

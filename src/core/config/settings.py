@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     dedup_ttl_s: int = Field(172_800, description="How long an event_id is remembered for deduplication.")
 
     bus_max_attempts: int = Field(3, description="Tries per subscriber batch before it is dead-lettered.")
+    # Fault tolerance of the ingest path: worker identity, stall detection, buffer durability.
+    worker_id: str = Field("", description="The worker's stable name in the Redis consumer group; empty = "
+                           "hostname + an id kept in data_dir + a slot per live process.")
+    worker_stall_s: float = Field(10.0, description="/ready fails when the worker has failed this long.")
+    buffer_require_aof: bool = Field(False, description="Refuse a Redis buffer without appendonly persistence.")
     clock_skew_max_s: int = Field(86_400, description="Client timestamps further off than this are ignored.")
 
     # Privacy (core.privacy). Modules read their own settings (tracking/<module>/settings.py).
