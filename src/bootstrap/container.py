@@ -40,6 +40,8 @@ def build_container(settings: Settings, modules: tuple[TrackingModule, ...],
         if module.settings is not None:
             chosen = (module_settings or {}).get(module.name) or module.settings()
             extra["config"] = providers.Object(chosen)
+            if hasattr(chosen, "session_engaged_ms"):  # the bounce rule of the query engine follows sessions'
+                app.core.bounce_engaged_ms.override(providers.Object(chosen.session_engaged_ms))
         container = providers.Container(module.container, core=app.core, **extra)
         setattr(app, module.name, container)
         wiring.hooks[module.name] = module.hooks(container)

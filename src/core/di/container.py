@@ -23,6 +23,8 @@ from core.ingest.service import IngestService
 from core.ingest.worker import Worker
 from core.metrics import Metrics
 from core.privacy.redaction import Redactor
+from core.query.clickhouse import QueryStore
+from core.query.service import QueryService
 from core.realtime.client import build_redis
 from core.stats.registry import StatsRegistry
 from core.tenancy.salts import DailySalts
@@ -66,6 +68,11 @@ class CoreContainer(containers.DeclarativeContainer):
     event_log = providers.Singleton(EventLog, store=analytics)
     # Read helper for modules' breakdowns over the events log (`core.event_stats` in their containers).
     event_stats = providers.Singleton(EventLogStats, store=analytics)
+    # The Stats API v2 engine. A visit with an engagement of at least this many ms is no bounce;
+    # bootstrap sets it from the module that defines engagement (sessions), 0 = any engagement.
+    bounce_engaged_ms = providers.Object(0)
+    query = providers.Singleton(QueryService, store=providers.Singleton(QueryStore, store=analytics),
+                                engaged_ms=bounce_engaged_ms)
     dedup = providers.Singleton(DedupLedger, client=redis, ttl_s=settings.provided.dedup_ttl_s)
     worker = providers.Singleton(
         Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,

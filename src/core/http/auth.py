@@ -55,6 +55,11 @@ def owned_site_id(request: Request, site_id: str = Path(..., description="The si
 def read_access(request: Request, site_id: str = Query(..., description="The site to read."),
                 tenancy: TenancyService = Depends(Provide["core.tenancy"])) -> SiteInfo:
     """The site named by `site_id`, if the presented key may read it."""
+    return readable_site(request, tenancy, site_id)
+
+
+def readable_site(request: Request, tenancy: TenancyService, site_id: str) -> SiteInfo:
+    """`read_access` for a site named elsewhere than the query string (e.g. a JSON body)."""
     _check_owner(_secret_owner(request, tenancy), site_id)
     site = tenancy.site(site_id)
     if site is None:

@@ -1,0 +1,178 @@
+"""All SQL of the query engine, built from fixed fragments: column names come only from the
+catalogue (checked against the declared events-log schema), every value is a `%(pN)s` parameter.
+
+Visits are computed from the events log itself, grouped by (visitor_id, session_id): start and
+end, pageviews, bounce, and each visit attribute as `argMin(column, (ts_ms, event_id))`, so the
+first event decides and ties resolve the same way on every engine and after every merge. A visit
+is counted when it has a pageview and *started* in the window; sessions never cross local
+midnight, so the events of such a visit all lie within the window's days padded by one UTC day.
+Only functions ClickHouse 18.16 has are used (no window functions, JSONExtract or DateTime64).
+"""
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from core.analytics.port import AnalyticsStore
+from core.query.catalogue import COUNTED_TYPES
+from core.query.plan import Dimension, Filter, Leaf, Plan
+
+_ORDER = "tuple(ts_ms, toString(event_id))"
+_STARTED = "toDateTime(intDiv(started, 1000), 'UTC')"
+_BUCKETS = {
+    "hour": "toUInt32(toStartOfHour({ts}, %(tz)s))",
+    "day": "toDate({ts}, %(tz)s)",
+    "week": "toMonday(toDate({ts}, %(tz)s))",
+    "month": "toStartOfMonth(toDate({ts}, %(tz)s))",
+}
+_VISITS = """
+SELECT visitor_id, session_id, min(ts_ms) AS started, max(ts_ms) AS ended,
+    uniqExactIf(event_id, type = 'pageview') AS views,
+    uniqExactIf(event_id, type IN %(counted)s) AS n_events,
+    (views = 1 AND (uniqExactIf(event_id, type = %(engagement_type)s) = 0
+        OR maxIf(visitParamExtractUInt(data, 'engaged_ms'), type = %(engagement_type)s) < %(engaged_ms)s)) AS bounce,
+    max(is_bot) AS bot{extra}
+FROM events
+WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s AND session_id != 0
+GROUP BY visitor_id, session_id
+HAVING views > 0 AND bot <= %(max_bot)s AND started >= %(start_ms)s AND started < %(end_ms)s
+"""
+_VISIT_QUERY = """
+SELECT {dims}uniqExact(visitor_id), count(), sum(views), sum(n_events), sum(bounce), sum(ended - started)
+FROM ({visits}) WHERE {where}{group}
+"""
+_EVENT_QUERY = """
+SELECT {dims}uniqExact(visitor_id), uniqExactIf(session_id, session_id != 0),
+    uniqExactIf(event_id, type = 'pageview'), uniqExact(event_id)
+FROM events
+WHERE site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s AND ts >= %(start)s AND ts < %(end)s
+  AND type IN %(counted)s AND is_bot <= %(max_bot)s AND {where}{group}
+"""
+_IN_VISITS = "(visitor_id, session_id) IN (SELECT visitor_id, session_id FROM ({visits}) WHERE {cond})"
+FIRST_EVENT = "SELECT min(ts_ms) FROM events WHERE site_id = %(site_id)s"
+
+# Raw numbers per row, after the dimension values: visit scope and event scope.
+VISIT_NUMBERS = ("visitors", "visits", "pageviews", "events", "bounces", "duration_ms")
+EVENT_NUMBERS = ("visitors", "visits", "pageviews", "events")
+
+
+class _Sql:
+    """Collects parameters while fragments are put together."""
+
+    def __init__(self, params: dict) -> None:
+        self.params = {**params, "counted": COUNTED_TYPES}
+
+    def value(self, v: object) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = v
+        return f"%({name})s"
+
+
+def visit_query(plan: Plan, params: dict, *, grouped: bool = True) -> tuple[str, dict]:
+    q = _Sql(params)
+    dims = plan.dimensions if grouped else ()
+    attrs = {_alias(d): _attribute(d) for d in _visit_dims(plan.filter, dims)}
+    marks: dict[Leaf, str] = {}
+    for leaf in _leaves(plan.filter):
+        if leaf.dimension.kind == "event":
+            name = f"m{len(marks)}"
+            # "visits with an event that matches"; a negated operator keeps the visits with none
+            positive = replace(leaf, negated=False)
+            attrs[name] = f"max(type IN %(counted)s AND {_condition(q, positive, _event_column(q, leaf.dimension))})"
+            marks[leaf] = name
+    extra = "".join(f",\n    {expr} AS {alias}" for alias, expr in attrs.items())
+    where = _render(plan.filter, lambda leaf: (f"{marks[leaf]} = {int(not leaf.negated)}" if leaf in marks
+                                               else _condition(q, leaf, _alias(leaf.dimension))))
+    exprs = [(_bucket(d.grain, _STARTED) if d.kind == "time" else _alias(d)) for d in dims]
+    return _VISIT_QUERY.format(dims=_select(exprs), visits=_VISITS.format(extra=extra), where=where,
+                               group=_group(exprs)), q.params
+
+
+def event_query(plan: Plan, params: dict, *, grouped: bool = True) -> tuple[str, dict]:
+    q = _Sql(params)
+    dims = plan.dimensions if grouped else ()
+
+    def leaf_sql(leaf: Leaf) -> str:
+        if leaf.dimension.kind == "event":
+            return _condition(q, leaf, _event_column(q, leaf.dimension))
+        visits = _VISITS.format(extra=f",\n    {_attribute(leaf.dimension)} AS {_alias(leaf.dimension)}")
+        return _IN_VISITS.format(visits=visits, cond=_condition(q, leaf, _alias(leaf.dimension)))
+
+    where = _render(plan.filter, leaf_sql)
+    exprs = [(_bucket(d.grain, "ts") if d.kind == "time" else _event_column(q, d)) for d in dims]
+    return _EVENT_QUERY.format(dims=_select(exprs), where=where, group=_group(exprs)), q.params
+
+
+def _select(exprs: Sequence[str]) -> str:
+    return "".join(f"{e} AS d{i}, " for i, e in enumerate(exprs))
+
+
+def _group(exprs: Sequence[str]) -> str:
+    return ("\nGROUP BY " + ", ".join(f"d{i}" for i in range(len(exprs)))) if exprs else ""
+
+
+def _bucket(grain: str, ts: str) -> str:
+    return _BUCKETS[grain].format(ts=ts)
+
+
+def _alias(d: Dimension) -> str:
+    return f"v_{d.page or d.column}"
+
+
+def _attribute(d: Dimension) -> str:
+    if d.page == "entry_page":
+        return f"argMinIf(pathname, {_ORDER}, type = 'pageview')"
+    if d.page == "exit_page":
+        return f"argMaxIf(pathname, {_ORDER}, type = 'pageview')"
+    return f"argMin({d.column}, {_ORDER})"
+
+
+def _event_column(q: _Sql, d: Dimension) -> str:
+    if d.prop_key:
+        return f"prop_values[indexOf(prop_keys, {q.value(d.prop_key)})]"
+    return d.column
+
+
+def _condition(q: _Sql, leaf: Leaf, column: str) -> str:
+    if leaf.op == "is":
+        cond = f"{column} IN {q.value(list(leaf.values))}"
+    else:
+        fn = "position({c}, {v}) > 0" if leaf.op == "contains" else "match({c}, {v})"
+        cond = "(" + " OR ".join(fn.format(c=column, v=q.value(v)) for v in leaf.values) + ")"
+    return f"NOT ({cond})" if leaf.negated else cond
+
+
+def _render(node: Filter | None, leaf_sql) -> str:
+    if node is None:
+        return "1"
+    if isinstance(node, Leaf):
+        return leaf_sql(node)
+    if node.op == "not":
+        return f"NOT ({_render(node.children[0], leaf_sql)})"
+    return "(" + f" {node.op.upper()} ".join(_render(c, leaf_sql) for c in node.children) + ")"
+
+
+def _leaves(node: Filter | None) -> list[Leaf]:
+    if node is None:
+        return []
+    if isinstance(node, Leaf):
+        return [node]
+    return [leaf for c in node.children for leaf in _leaves(c)]
+
+
+def _visit_dims(node: Filter | None, dims: Sequence[Dimension]) -> list[Dimension]:
+    """The visit attributes the query reads (grouped by or filtered on), each once."""
+    wanted = {_alias(d): d for d in dims if d.kind == "visit"}
+    wanted.update({_alias(leaf.dimension): leaf.dimension for leaf in _leaves(node) if leaf.dimension.kind == "visit"})
+    return list(wanted.values())
+
+
+class QueryStore:
+    def __init__(self, *, store: AnalyticsStore) -> None:
+        self._store = store
+
+    def rows(self, sql: str, params: dict) -> list[tuple]:
+        return self._store.query(sql, params)
+
+    def first_event_ms(self, site_id: str) -> int:
+        rows = self._store.query(FIRST_EVENT, {"site_id": site_id})
+        return int(rows[0][0] or 0) if rows else 0

@@ -1,0 +1,71 @@
+"""The request and answer of `POST /api/v2/query` (Plausible's Stats API v2 shape)."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Include(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    time_labels: bool = Field(False, description="List every time bucket in `meta.time_labels`; with only a "
+                              "time dimension, empty buckets are answered as rows of zeros.")
+    total_rows: bool = Field(False, description="Count the rows before pagination in `meta.total_rows`.")
+    comparison: str | None = Field(None, description="`previous_period`: the same number of days just before.")
+
+
+class Pagination(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(10000, description="1 to 10000 rows.")
+    offset: int = Field(0, description="Rows to skip (>= 0).")
+
+
+class QueryRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    site_id: str
+    metrics: list[str] = Field(description="visitors, visits, pageviews, views_per_visit, bounce_rate, "
+                               "visit_duration, events, percentage.")
+    date_range: str | list[str] = Field(description="day, 7d, 28d, 30d, month, 6mo, 12mo, year, all, or "
+                                        "[from, to] as dates in the site's time zone (both inclusive).")
+    dimensions: list[str] = Field(default_factory=list)
+    filters: list[Any] = Field(default_factory=list, description='Each `[op, dimension, [values]]` or '
+                               '`["and"|"or", [filters]]` or `["not", filter]`; the list is and-ed.')
+    order_by: list[list[str]] | None = Field(None, description='`[[metric or dimension, "asc"|"desc"]]`.')
+    include: Include = Field(default_factory=Include)
+    pagination: Pagination = Field(default_factory=Pagination)
+    include_bots: bool = Field(False, description="Count bots' events and visits too.")
+
+
+class Comparison(BaseModel):
+    dimensions: list[str]
+    metrics: list[int | float]
+    change: list[float | None] = Field(description="% change per metric (bounce_rate: difference in points); "
+                                       "null when the previous value is 0.")
+
+
+class ResultRow(BaseModel):
+    dimensions: list[str]
+    metrics: list[int | float]
+    comparison: Comparison | None = None
+
+
+class QueryResponse(BaseModel):
+    results: list[ResultRow]
+    meta: dict[str, Any]
+    query: dict[str, Any] = Field(description="The query as run: relative dates resolved, defaults filled in.")
+
+
+EXAMPLE = {
+    "site_id": "site_…", "metrics": ["visitors", "visits", "pageviews", "bounce_rate"], "date_range": "7d",
+    "dimensions": ["visit:channel"], "filters": [["contains", "event:page", ["/blog"]]],
+    "order_by": [["visitors", "desc"]], "include": {"total_rows": True, "comparison": "previous_period"},
+    "pagination": {"limit": 100, "offset": 0},
+}
+EXAMPLES = {
+    "channels": {"summary": "Visits by channel, blog readers only", "value": EXAMPLE},
+    "timeseries": {"summary": "Daily visitors, empty days as zeros", "value": {
+        "site_id": "site_…", "metrics": ["visitors", "pageviews"], "date_range": ["2026-03-01", "2026-03-31"],
+        "dimensions": ["time:day"], "include": {"time_labels": True}}},
+    "props": {"summary": "A custom event broken down by one of its props", "value": {
+        "site_id": "site_…", "metrics": ["events", "visitors"], "date_range": "30d",
+        "dimensions": ["event:props:plan"], "filters": [["is", "event:name", ["signup"]]]}},
+}

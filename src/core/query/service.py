@@ -1,0 +1,162 @@
+"""The query engine: a Stats API v2 request in, rows of metrics out.
+
+It checks the request (`plan.build`), resolves the date range in the site's time zone, runs the
+plan's SQL (`clickhouse`), turns raw counts into the API's metrics, and does in Python what needs
+the whole answer: percentages of the total, zero-filled time buckets, the comparison with the
+previous period, ordering (ties broken by the dimensions, so pages are stable) and pagination.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from core.analytics.time_range import InvalidRange, UtcRange, local_days_to_utc
+from core.query import buckets, clickhouse
+from core.query.dates import InvalidDateRange, local_days, previous_period
+from core.query.plan import Plan, QueryError, build
+from core.query.schemas import Comparison, QueryRequest, QueryResponse, ResultRow
+from core.tenancy.service import SiteInfo
+
+Key = tuple  # raw dimension values of one row, as ClickHouse answers them
+
+
+class QueryService:
+    def __init__(self, *, store: clickhouse.QueryStore, engaged_ms: int = 0, engagement_type: str = "engagement",
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._store = store
+        self._engaged_ms = engaged_ms
+        self._engagement_type = engagement_type
+        self._clock = clock
+
+    def run(self, *, site: SiteInfo, request: QueryRequest) -> QueryResponse:
+        plan = build(request)
+        zone = ZoneInfo(site.timezone)
+        first, last = self._days(site, request, zone)
+        window = _window(first, last, site.timezone)
+        if plan.time and plan.time.grain == "hour" and (last - first).days + 1 > buckets.MAX_HOURLY_DAYS:
+            raise QueryError(f"time:hour covers at most {buckets.MAX_HOURLY_DAYS} days")
+        rows = self._counts(plan, site, window, request.include_bots)
+        share = "percentage" in plan.metrics
+        total = self._counts(plan, site, window, request.include_bots, grouped=False) if share else {}
+        labels = buckets.every_bucket(window, zone, plan.time.grain) if plan.time else []
+        if request.include.time_labels and plan.time and len(plan.dimensions) == 1:
+            rows = {(k,): rows.get((k,), {}) for k in labels}
+        values = {key: _metrics(plan, numbers, total.get((), {})) for key, numbers in rows.items()}
+        meta: dict = {}
+        previous: dict[Key, list] = {}
+        if request.include.comparison:
+            p_first, p_last = previous_period(first, last)
+            p_window = _window(p_first, p_last, site.timezone)
+            p_rows = self._counts(plan, site, p_window, request.include_bots)
+            p_total = self._counts(plan, site, p_window, request.include_bots, grouped=False) if share else {}
+            p_labels = buckets.every_bucket(p_window, zone, plan.time.grain) if plan.time else []
+            previous = {_shift(plan, key, p_labels, labels): _metrics(plan, n, p_total.get((), {}))
+                        for key, n in p_rows.items()}
+            meta["comparison_date_range"] = [p_first.isoformat(), p_last.isoformat()]
+        ordered = _ordered(plan, values)
+        if request.include.total_rows:
+            meta["total_rows"] = len(ordered)
+        if request.include.time_labels and plan.time:
+            meta["time_labels"] = [buckets.label(plan.time.grain, k, zone) for k in labels]
+        page = ordered[plan.offset:plan.offset + plan.limit]
+        results = [self._row(plan, key, metrics, zone, previous if request.include.comparison else None)
+                   for key, metrics in page]
+        return QueryResponse(results=results, meta=meta, query=_echo(request, plan, first, last))
+
+    def _days(self, site: SiteInfo, request: QueryRequest, zone: ZoneInfo) -> tuple[date, date]:
+        today = self._clock().astimezone(zone).date()
+        first_day = None
+        if request.date_range == "all":
+            ms = self._store.first_event_ms(site.id)
+            first_day = datetime.fromtimestamp(ms / 1000, UTC).astimezone(zone).date() if ms else None
+        try:
+            return local_days(request.date_range, today=today, first_day=first_day)
+        except InvalidDateRange as exc:
+            raise QueryError(str(exc)) from exc
+
+    def _counts(self, plan: Plan, site: SiteInfo, window: UtcRange, include_bots: bool,
+                grouped: bool = True) -> dict[Key, dict[str, int]]:
+        params = {**window.params(), "site_id": site.id, "tz": site.timezone, "max_bot": int(include_bots),
+                  "pad_from": window.day_from - timedelta(days=1), "pad_to": window.day_to + timedelta(days=1),
+                  "start_ms": int(window.start.timestamp() * 1000), "end_ms": int(window.end.timestamp() * 1000),
+                  "engaged_ms": self._engaged_ms, "engagement_type": self._engagement_type}
+        build_sql = clickhouse.visit_query if plan.scope == "visit" else clickhouse.event_query
+        names = clickhouse.VISIT_NUMBERS if plan.scope == "visit" else clickhouse.EVENT_NUMBERS
+        sql, params = build_sql(plan, params, grouped=grouped)
+        width = len(plan.dimensions) if grouped else 0
+        out = {}
+        for row in self._store.rows(sql, params):
+            numbers = dict(zip(names, (int(v or 0) for v in row[width:]), strict=True))
+            if width or numbers["visitors"] or numbers["events"] or numbers.get("visits"):
+                out[tuple(row[:width])] = numbers
+        return out
+
+    def _row(self, plan: Plan, key: Key, metrics: list, zone: ZoneInfo,
+             previous: dict[Key, list] | None) -> ResultRow:
+        labels = [buckets.label(d.grain, v, zone) if d.kind == "time" else str(v)
+                  for d, v in zip(plan.dimensions, key, strict=True)]
+        comparison = None
+        if previous is not None:
+            before = previous.get(key) or _metrics(plan, {}, {})
+            comparison = Comparison(dimensions=labels, metrics=before,
+                                    change=[_change(m, now, then) for m, now, then in zip(plan.metrics, metrics, before,
+                                                                                          strict=True)])
+        return ResultRow(dimensions=labels, metrics=metrics, comparison=comparison)
+
+
+def _window(first: date, last: date, timezone: str) -> UtcRange:
+    try:
+        return local_days_to_utc(first, last, timezone)
+    except InvalidRange as exc:
+        raise QueryError(f"date_range: {exc}") from exc
+
+
+def _metrics(plan: Plan, n: dict[str, int], total: dict[str, int]) -> list[int | float]:
+    visits, visitors = n.get("visits", 0), n.get("visitors", 0)
+    values = {
+        "visitors": visitors, "visits": visits, "pageviews": n.get("pageviews", 0), "events": n.get("events", 0),
+        "bounce_rate": round(100 * n.get("bounces", 0) / visits, 1) if visits else 0.0,
+        "visit_duration": round(n.get("duration_ms", 0) / visits / 1000, 1) if visits else 0.0,
+        "views_per_visit": round(n.get("pageviews", 0) / visits, 2) if visits else 0.0,
+        "percentage": round(100 * visitors / total["visitors"], 1) if total.get("visitors") else 0.0,
+    }
+    return [values[m] for m in plan.metrics]
+
+
+def _change(metric: str, now: float, then: float) -> float | None:
+    if metric == "bounce_rate":
+        return round(now - then, 1)
+    return None if not then else round(100 * (now - then) / then, 1)
+
+
+def _shift(plan: Plan, key: Key, previous_labels: list, labels: list) -> Key:
+    """A previous-period row's key as the current period's: time buckets match by position."""
+    if not plan.time:
+        return key
+    i = plan.dimensions.index(plan.time)
+    pos = previous_labels.index(key[i]) if key[i] in previous_labels else -1
+    shifted = labels[pos] if 0 <= pos < len(labels) else None
+    return (*key[:i], shifted, *key[i + 1:])
+
+
+def _ordered(plan: Plan, values: dict[Key, list]) -> list[tuple[Key, list]]:
+    items = sorted(values.items(), key=lambda kv: tuple(str(v) if not isinstance(v, int) else f"{v:020d}"
+                                                        for v in kv[0]))
+    names = [d.name for d in plan.dimensions]
+    for name, desc in reversed(plan.order_by):  # stable sorts, last key first
+        if name in plan.metrics:
+            i = plan.metrics.index(name)
+            items.sort(key=lambda kv, i=i: kv[1][i], reverse=desc)
+        else:
+            i = names.index(name)
+            items.sort(key=lambda kv, i=i: kv[0][i], reverse=desc)
+    return items
+
+
+def _echo(request: QueryRequest, plan: Plan, first: date, last: date) -> dict:
+    return {"site_id": request.site_id, "metrics": list(plan.metrics),
+            "date_range": [first.isoformat(), last.isoformat()],
+            "dimensions": [d.name for d in plan.dimensions], "filters": request.filters,
+            "order_by": [[n, "desc" if d else "asc"] for n, d in plan.order_by],
+            "include": request.include.model_dump(), "pagination": {"limit": plan.limit, "offset": plan.offset},
+            "include_bots": request.include_bots}
