@@ -1,8 +1,52 @@
-"""Prometheus metrics of the service, on a registry of its own (so tests can build many apps)."""
+"""Prometheus metrics of the service, on a registry of its own (so tests can build many apps),
+and the rate-limited outage log operators read next to them."""
 
+import logging
+import math
+import threading
+import time
 from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+_http_log = logging.getLogger("core.http")
+
+
+class OutageLog:
+    """Rate-limited logging of a store outage: one line when it starts, a reminder at most every
+    `repeat_s` while it lasts, one line when it ends (with how many calls failed). A traceback
+    per failed request would bury the log (issue 11: 11 MB in a 30 s Redis outage)."""
+
+    def __init__(self, logger: logging.Logger, what: str, repeat_s: float = 60.0) -> None:
+        self._log = logger
+        self._what = what
+        self._repeat_s = repeat_s
+        self._lock = threading.Lock()
+        self._since: float | None = None
+        self._last_line = 0.0
+        self._failures = 0
+
+    def failed(self, exc: BaseException, *, traceback: bool = False) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._failures += 1
+            if self._since is None:
+                self._since = self._last_line = now
+                self._log.error("%s unavailable: %s: %s", self._what, type(exc).__name__, exc,
+                                exc_info=exc if traceback else None)
+            elif now - self._last_line >= self._repeat_s:
+                self._last_line = now
+                self._log.error("%s still unavailable after %.0fs (%d failures): %s: %s", self._what,
+                                now - self._since, self._failures, type(exc).__name__, exc)
+
+    def recovered(self) -> None:
+        if self._since is None:  # the hot path: no lock while all is well
+            return
+        with self._lock:
+            if self._since is not None:
+                self._log.warning("%s available again after %.1fs (%d failures)", self._what,
+                                  time.monotonic() - self._since, self._failures)
+                self._since, self._failures = None, 0
 
 
 class Metrics:
@@ -27,6 +71,33 @@ class Metrics:
         self.request_seconds = Histogram("ut_http_request_seconds", "HTTP request latency", ["route"],
                                          registry=r, buckets=(.001, .0025, .005, .01, .025, .05, .1, .5, 1))
         self.backlog = Gauge("ut_buffer_backlog", "Records waiting in the durable buffer", registry=r)
+        self.oldest_unacked = Gauge("ut_buffer_oldest_unacked_age_seconds",
+                                    "Age of the oldest buffer record not acked yet (0 when none; "
+                                    "NaN when the buffer cannot be read)", registry=r)
+        self.unavailable = Counter("ut_http_store_unavailable", "Requests answered 503 because a store "
+                                   "was unavailable", ["store"], registry=r)
+        self._outages: dict[str, OutageLog] = {}
+        self.worker_stalled = Gauge("ut_worker_stalled", "1 while the worker in this process makes no "
+                                    "progress (store errors for UT_WORKER_STALL_S)", registry=r)
+
+    def outage(self, store: str) -> OutageLog:
+        """The outage log of one store, as seen by the HTTP layer (one line per outage)."""
+        found = self._outages.get(store)
+        if found is None:
+            found = self._outages.setdefault(store, OutageLog(_http_log, f"{store} (collect answers 503)"))
+        return found
+
+    def outages_over(self) -> None:
+        """Called after a request a store served: closes any outage log that is open."""
+        for outage in list(self._outages.values()):
+            outage.recovered()
 
     def track_backlog(self, read: Callable[[], int]) -> None:
-        self.backlog.set_function(read)
+        def safe() -> float:
+            try:
+                return read()
+            except Exception:  # the buffer's store is away: NaN, and the scrape still answers
+                return math.nan
+
+        self.backlog.set_function(safe)
+

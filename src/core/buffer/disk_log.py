@@ -48,6 +48,7 @@ class DiskLogBuffer:
             self._lock_file.close()
             raise BufferLocked(f"{self._dir} is used by another process") from exc
         self._committed = self._load_offset()
+        recovered_at = self._recovered_time()  # before the tail is opened (truncating touches it)
         self._write_seg, self._write_fd, self._write_pos = self._open_tail()
         self._read = self._committed
         self._recovery_end = (self._write_seg, self._write_pos)
@@ -55,7 +56,7 @@ class DiskLogBuffer:
         # (end position of the last record of a bucket, monotonic time of the bucket's first append)
         self._stamps: deque[tuple[tuple[int, int], float]] = deque()
         if self._backlog:
-            self._stamps.append((self._recovery_end, self._recovered_time()))
+            self._stamps.append((self._recovery_end, recovered_at))
 
     # ---- writing -------------------------------------------------------------------------
     def append(self, payloads: Sequence[bytes]) -> None:
@@ -175,11 +176,10 @@ class DiskLogBuffer:
 
     def _recovered_time(self) -> float:
         """The first unacked record was written before its segment was last modified."""
-        seg = self._committed[0] if self._segment(self._committed[0]).exists() else self._write_seg
-        try:
-            mtime = self._segment(seg).stat().st_mtime
-        except FileNotFoundError:
+        segments = sorted(int(p.stem) for p in self._dir.glob("*.log") if int(p.stem) >= self._committed[0])
+        if not segments:
             return time.monotonic()
+        mtime = self._segment(segments[0]).stat().st_mtime
         return time.monotonic() - max(0.0, time.time() - mtime)
 
     def _load_offset(self) -> tuple[int, int]:

@@ -79,7 +79,8 @@ class CoreContainer(containers.DeclarativeContainer):
         metrics=metrics, processors=batch_processors, event_classes=providers.Callable(event_classes, event_types),
         batch_records=settings.provided.worker_batch_records,
         poll_ms=settings.provided.worker_poll_ms,
-        linger_ms=settings.provided.worker_linger_ms, retry_max_s=settings.provided.worker_retry_max_s)
+        linger_ms=settings.provided.worker_linger_ms, retry_max_s=settings.provided.worker_retry_max_s,
+        probe=analytics.provided.ping, stall_s=settings.provided.worker_stall_s)
 
 
 def start_core(core: CoreContainer) -> None:

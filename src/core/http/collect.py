@@ -5,10 +5,15 @@ Bodies may be JSON or `text/plain` (what `navigator.sendBeacon` sends), optional
 """
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import redis
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from sqlalchemy.exc import OperationalError
 
+from core.buffer.port import BufferUnavailable
 from core.config.settings import Settings
 from core.http.body import read_json
 from core.http.context import request_context
@@ -18,7 +23,8 @@ from core.ingest.service import IngestResult, IngestService, OriginNotAllowed
 
 router = APIRouter(prefix="/collect", tags=["collect"])
 
-_ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 413: {"model": ErrorResponse}}
+_ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
+           503: {"model": ErrorResponse, "description": "A store is unavailable; retry after Retry-After s"}}
 _GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 _EVENT_EXAMPLE = {"site_id": "site_0123456789abcdef", "url": "https://example.com/pricing",
                   "referrer": "https://www.google.com/", "props": {"plan": "pro"}}
@@ -45,10 +51,33 @@ def _origin(request: Request) -> str | None:
     return None
 
 
+def _store_of(exc: Exception) -> str:
+    if isinstance(exc, BufferUnavailable):
+        return "buffer"
+    return "database" if isinstance(exc, OperationalError) else "redis"
+
+
+@contextmanager
+def store_outage_as_503(request: Request) -> Iterator[None]:
+    """A store that cannot be reached answers 503 with Retry-After: nothing of the request was
+    buffered, so the client's retry records it once. Logged once per outage, not per request."""
+    metrics = request.app.state.core.metrics()
+    try:
+        yield
+    except (BufferUnavailable, redis.ConnectionError, redis.TimeoutError, OperationalError) as exc:
+        store = _store_of(exc)
+        metrics.outage(store).failed(exc)
+        metrics.unavailable.labels(store).inc()
+        raise HTTPException(503, f"{store} temporarily unavailable, retry",
+                            headers={"Retry-After": "1"}) from None
+    metrics.outages_over()
+
+
 def collect_browser(ingest: IngestService, items: list, request: Request, forced: str | None = None) -> IngestResult:
     """The browser collect path (origin check included), shared by core's and modules' collect routes."""
     try:
-        return ingest.collect_browser(items, request_context(request), _origin(request), forced)
+        with store_outage_as_503(request):
+            return ingest.collect_browser(items, request_context(request), _origin(request), forced)
     except OriginNotAllowed as exc:
         raise HTTPException(403, str(exc)) from exc
 

@@ -1,7 +1,9 @@
-"""Operations endpoints: liveness, readiness of every store, Prometheus metrics."""
+"""Operations endpoints: liveness, readiness of every store and of the worker, Prometheus metrics."""
+
+import math
 
 from dependency_injector.wiring import Provide, inject
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import Engine, text
@@ -22,6 +24,9 @@ class Readiness(BaseModel):
     status: str
     checks: dict[str, str]
     buffer_backlog: int | None = None
+    buffer_oldest_age_s: float | None = None
+    buffer_durability: str | None = None
+    worker: str | None = None
 
 
 @router.get("/health", response_model=Health, summary="Is the process up")
@@ -32,11 +37,14 @@ def health() -> Health:
 @router.get("/ready", response_model=Readiness, responses={503: {"model": Readiness}},
             summary="Can every store be reached")
 @inject
-def ready(engine: Engine = Depends(Provide["core.engine"]),
+def ready(request: Request, engine: Engine = Depends(Provide["core.engine"]),
           analytics: AnalyticsStore = Depends(Provide["core.analytics"]),
           redis=Depends(Provide["core.redis"]),
           buffer: EventBuffer = Depends(Provide["core.buffer"])) -> Response:
-    """503 names the failing store; `buffer_backlog` is how many records wait for the worker."""
+    """503 names the failing store, or the worker of this process when it has made no progress for
+    `UT_WORKER_STALL_S` (`worker`, with the error). `buffer_backlog` is how many records wait,
+    `buffer_oldest_age_s` the age of the oldest not acked, `buffer_durability` what a restart of the
+    buffer's store would lose (503 if `UT_BUFFER_REQUIRE_AOF=true` and it would lose events)."""
     checks: dict[str, str] = {}
 
     def check(name: str, probe) -> None:
@@ -53,18 +61,43 @@ def ready(engine: Engine = Depends(Provide["core.engine"]),
     check("database", sql)
     check("redis", redis.ping)
     check("clickhouse", analytics.ping)
-    backlog = None
+    body = Readiness(status="ok", checks=checks)
     try:
-        backlog = buffer.backlog()
+        body.buffer_backlog = buffer.backlog()
+        body.buffer_oldest_age_s = round(buffer.oldest_age_s(), 3)
         checks["buffer"] = "ok"
     except Exception as exc:
         checks["buffer"] = f"error: {type(exc).__name__}: {exc}"[:300]
     ok = all(v == "ok" for v in checks.values())
-    body = Readiness(status="ok" if ok else "unavailable", checks=checks, buffer_backlog=backlog)
+    core = request.app.state.core
+    try:
+        durability = buffer.durability()
+        body.buffer_durability = durability.detail
+        if durability.durable is False and core.settings().buffer_require_aof:
+            ok = False
+    except Exception as exc:
+        body.buffer_durability = f"unknown: {type(exc).__name__}: {exc}"[:300]
+    status = _worker_status(core)
+    if status is not None:
+        body.worker = "ok" if status.ok and status.detail == "ok" else status.detail
+        ok = ok and status.ok
+    body.status = "ok" if ok else "unavailable"
     return json_response(body.model_dump(), 200 if ok else 503)
+
+
+def _worker_status(core):
+    """The worker running in this process, if any (else `utrack worker` processes do the work)."""
+    return core.worker().status() if core.settings().worker_enabled else None
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
 @inject
-def metrics(m: Metrics = Depends(Provide["core.metrics"])) -> Response:
+def metrics(request: Request, m: Metrics = Depends(Provide["core.metrics"]),
+            buffer: EventBuffer = Depends(Provide["core.buffer"])) -> Response:
+    try:
+        m.oldest_unacked.set(buffer.oldest_age_s())
+    except Exception:  # the buffer's store is away: say so, do not fail the scrape
+        m.oldest_unacked.set(math.nan)
+    status = _worker_status(request.app.state.core)
+    m.worker_stalled.set(0 if status is None or status.ok else 1)
     return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from core.config.settings import Settings
 from core.http.auth import presented_key, secret_key_site
 from core.http.body import parse_json, read_body
-from core.http.collect import answer
+from core.http.collect import answer, store_outage_as_503
 from core.http.context import request_context
 from core.http.deps import current_settings, ingest_service
 from core.http.responses import CollectResponse, ErrorResponse
@@ -24,7 +24,8 @@ router = APIRouter(prefix="/api/v1", tags=["server ingest"])
 
 @router.post("/events", status_code=202, response_model=CollectResponse,
              responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse},
-                        403: {"model": ErrorResponse}, 413: {"model": ErrorResponse}},
+                        403: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
+                        503: {"model": ErrorResponse}},
              summary="Send events from your server")
 async def server_events(request: Request, site_id: str = Depends(secret_key_site),
                         ingest: IngestService = Depends(ingest_service),
@@ -46,4 +47,5 @@ async def server_events(request: Request, site_id: str = Depends(secret_key_site
         raise HTTPException(413, f"at most {settings.max_server_batch_events} events per call")
     if not items:
         raise HTTPException(400, "no events in the body")
-    return answer(ingest.collect_server(items, site_id, request_context(request)))
+    with store_outage_as_503(request):
+        return answer(ingest.collect_server(items, site_id, request_context(request)))

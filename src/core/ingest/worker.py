@@ -3,29 +3,40 @@
 Order per batch: decode, drop duplicates (ledger, and the log itself for redelivered records),
 write the log, remember the ids, publish on the bus, ack the buffer. A crash anywhere before the
 ack means the batch comes back as redelivered and is neither written twice nor lost. While the
-store is unreachable the batch is retried with back-off (it is safe in the buffer); rows the
-store refuses for good are isolated by bisection and dead-lettered with the reason.
+store is unreachable the batch is retried with back-off (it is safe in the buffer), probing the
+store meanwhile so the backlog drains as soon as it answers; rows the store refuses for good are
+isolated by bisection and dead-lettered with the reason. A worker that has failed for `stall_s`
+reports itself stalled (`status()`, read by /ready); outages are logged once, not per retry.
 """
 
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import ClassVar, Protocol
 
 import orjson
+import redis
 
 from core.analytics.port import AnalyticsUnavailable
-from core.buffer.port import BufferRecord, EventBuffer
+from core.buffer.port import BufferRecord, BufferUnavailable, EventBuffer
 from core.bus.bus import EventBus
 from core.bus.events import CORE_EVENT_CLASSES, TrackedEvent, event_from_record
 from core.ingest.dead_letters import DeadLetters
 from core.ingest.dedup import DedupLedger
 from core.ingest.event_log import EventLog
-from core.metrics import Metrics
+from core.metrics import Metrics, OutageLog
 
 log = logging.getLogger(__name__)
+# Failures that are a store being away, not a bug: logged without a traceback.
+_OUTAGES = (AnalyticsUnavailable, BufferUnavailable, redis.ConnectionError, redis.TimeoutError)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerStatus:
+    ok: bool
+    detail: str
 
 
 class BatchProcessor(Protocol):
@@ -42,7 +53,11 @@ class Worker:
     def __init__(self, *, buffer: EventBuffer, event_log: EventLog, dedup: DedupLedger, bus: EventBus,
                  dead_letters: DeadLetters, metrics: Metrics, processors: Sequence[BatchProcessor] = (),
                  event_classes: Mapping[str, type[TrackedEvent]] = CORE_EVENT_CLASSES, batch_records: int = 500,
-                 poll_ms: int = 200, linger_ms: int = 0, retry_max_s: float = 30.0) -> None:
+                 poll_ms: int = 200, linger_ms: int = 0, retry_max_s: float = 30.0,
+                 probe: Callable[[], object] | None = None, probe_interval_s: float = 0.5,
+                 stall_s: float = 10.0) -> None:
+        """`probe` (e.g. the analytics store's ping) is called every `probe_interval_s` while backing
+        off after a store error: the retry starts as soon as it succeeds, not after the back-off."""
         self._buffer = buffer
         self._log = event_log
         self._dedup = dedup
@@ -55,22 +70,57 @@ class Worker:
         self._poll_ms = poll_ms
         self._linger_ms = linger_ms
         self._retry_max_s = retry_max_s
+        self._probe = probe
+        self._probe_interval_s = probe_interval_s
+        self._stall_s = stall_s
         self._stop = threading.Event()
         self._pending: list[BufferRecord] = []  # read but not acked: retried before reading more
+        self._running = False
+        self._failing_since: float | None = None
+        self._last_error = ""
+        self._outage = OutageLog(log, "worker: a store")
 
     def stop(self) -> None:
         self._stop.set()
 
     def run_forever(self) -> None:
         log.info("worker started (buffer: %s)", self._buffer.kind)
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # never let the loop die: the batch is kept and retried
-                log.exception("worker batch failed; retrying")
-                # Part of it may have been written before the failure: check the log next time.
-                self._pending = [replace(r, redelivered=True) for r in self._pending]
-                self._stop.wait(1.0)
+        self._running = True
+        try:
+            while not self._stop.is_set():
+                try:
+                    self.run_once()
+                except Exception as exc:  # never let the loop die: the batch is kept and retried
+                    self._failed(exc)
+                    # Part of it may have been written before the failure: check the log next time.
+                    self._pending = [replace(r, redelivered=True) for r in self._pending]
+                    self._stop.wait(1.0)
+        finally:
+            self._running = False
+
+    def status(self) -> WorkerStatus | None:
+        """None when this worker is not running (e.g. `utrack worker` processes do the work)."""
+        if not self._running:
+            return None
+        since = self._failing_since
+        if since is None:
+            return WorkerStatus(True, "ok")
+        failing = time.monotonic() - since
+        if failing < self._stall_s:
+            return WorkerStatus(True, f"retrying for {failing:.1f}s: {self._last_error}"[:300])
+        held = f"{len(self._pending)} records held" if self._pending else "nothing read"
+        return WorkerStatus(False, f"stalled: no progress for {failing:.1f}s ({held}): {self._last_error}"[:300])
+
+    def _failed(self, exc: BaseException) -> None:
+        if self._failing_since is None:
+            self._failing_since = time.monotonic()
+        self._last_error = f"{type(exc).__name__}: {exc}"
+        self._outage.failed(exc, traceback=not isinstance(exc, _OUTAGES))
+
+    def _progressed(self) -> None:
+        if self._failing_since is not None:
+            self._failing_since = None
+            self._outage.recovered()
 
     def drain(self, timeout_s: float = 10.0) -> int:
         """Process until the buffer is empty (used by tests and `utrack worker --once`)."""
@@ -85,6 +135,7 @@ class Worker:
     def run_once(self, block_ms: int | None = None) -> int:
         records = self._pending or self._read(self._poll_ms if block_ms is None else block_ms)
         if not records:
+            self._progressed()  # the buffer answered and holds nothing for us
             return 0
         self._pending = records
         events = self._decode(records)
@@ -108,6 +159,7 @@ class Worker:
             self._metrics.bus_failures.labels(name).inc()
         self._buffer.ack(records)
         self._pending = []
+        self._progressed()
         self._metrics.batch_size.observe(len(events))
         return len(events)
 
@@ -178,10 +230,25 @@ class Worker:
             try:
                 return call()
             except AnalyticsUnavailable as exc:
-                log.warning("analytics store unavailable (%s); retrying in %.1fs", exc, delay)
-                if self._stop.wait(delay):
+                self._failed(exc)
+                if not self._back_off(delay):
                     return None
                 delay = min(delay * 2, self._retry_max_s)
+
+    def _back_off(self, delay: float) -> bool:
+        """Wait up to `delay`, probing the store: True when it is time to retry, False when stopping.
+        The batch's own retry is kept exponential (a big insert is costly); the probe is cheap."""
+        deadline = time.monotonic() + delay
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self._stop.wait(min(remaining, self._probe_interval_s)):
+                return False
+            if self._probe is not None and time.monotonic() < deadline:
+                try:
+                    self._probe()
+                except Exception:  # still down: keep waiting
+                    continue
+                return True
+        return True
 
     def _dead_letter(self, stage: str, reason: str, payload: list[dict]) -> None:
         self._dead(stage, reason, payload)
