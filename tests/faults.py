@@ -115,6 +115,8 @@ class Proxy:
         """New connections are refused (the listener is closed) and open ones are reset."""
         self._open.clear()
         if self._listener is not None:
+            with contextlib.suppress(OSError):  # wakes the accept() blocked on it (close alone does not)
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
         with self._lock:
             conns, self._conns = self._conns, []

@@ -22,7 +22,8 @@ def create_app(settings: Settings | None = None,
     modules = installed_modules()
     container = build_container(settings, modules, module_settings)
     connect_modules(container)
-    container.wire(modules=[*(f"core.http.{m}" for m in ("auth", "collect", "ops", "query", "server_api", "stats")),
+    core_routes = ("auth", "collect", "goals", "ops", "query", "server_api", "stats")
+    container.wire(modules=[*(f"core.http.{m}" for m in core_routes),
                             *(f"tracking.{m.name}.routes" for m in modules if m.router is not None)])
 
     def shutdown() -> None:

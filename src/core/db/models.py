@@ -1,8 +1,8 @@
-"""Core's transactional tables: tenancy (sites, keys), daily salts and dead letters."""
+"""Core's transactional tables: tenancy (sites, keys), daily salts, dead letters and goals."""
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base
@@ -46,4 +46,19 @@ class DeadLetter(Base):
     stage: Mapped[str] = mapped_column(String(128), index=True)
     reason: Mapped[str] = mapped_column(Text)
     payload: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Goal(Base):
+    """A conversion the query engine counts (`event:goal`, `conversion_rate`): a custom event by
+    name, or pageviews whose path matches a pattern with `*` wildcards (core.query.goals)."""
+
+    __tablename__ = "core_goals"
+    __table_args__ = (UniqueConstraint("site_id", "display_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("core_sites.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "event" | "page"
+    target: Mapped[str] = mapped_column(String(1000))  # the event name or the path pattern
+    display_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -24,6 +24,7 @@ from core.ingest.worker import Worker
 from core.metrics import Metrics
 from core.privacy.redaction import Redactor
 from core.query.clickhouse import QueryStore
+from core.query.goals import GoalService
 from core.query.service import QueryService
 from core.realtime.client import build_redis
 from core.stats.registry import StatsRegistry
@@ -59,7 +60,7 @@ class CoreContainer(containers.DeclarativeContainer):
     background = providers.Singleton(BackgroundRunner, background_tasks)
     stats = providers.Singleton(StatsRegistry)
 
-    redactor = providers.Singleton(Redactor, settings.provided.pii_keys)
+    redactor = providers.Singleton(Redactor, settings.provided.pii_keys, settings.provided.secret_key)
     edge = providers.Singleton(Edge, salts=salts, enrichers=enrichers,
                                clock_skew_max_s=settings.provided.clock_skew_max_s, redactor=redactor)
     ingest = providers.Singleton(IngestService, edge=edge, buffer=buffer, tenancy=tenancy, metrics=metrics,
@@ -71,8 +72,9 @@ class CoreContainer(containers.DeclarativeContainer):
     # The Stats API v2 engine. A visit with an engagement of at least this many ms is no bounce;
     # bootstrap sets it from the module that defines engagement (sessions), 0 = any engagement.
     bounce_engaged_ms = providers.Object(0)
+    goals = providers.Singleton(GoalService, uow=uow.provider)
     query = providers.Singleton(QueryService, store=providers.Singleton(QueryStore, store=analytics),
-                                engaged_ms=bounce_engaged_ms)
+                                engaged_ms=bounce_engaged_ms, goals=goals.provided.for_site)
     dedup = providers.Singleton(DedupLedger, client=redis, ttl_s=settings.provided.dedup_ttl_s)
     worker = providers.Singleton(
         Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,

@@ -2,8 +2,9 @@
 
 The raw IP and user agent are used here (visitor hash, enrichers) and go no further: records
 carry only the salted `visitor_id`. Timestamps are corrected for client clock skew, and every
-event gets an `event_id` so duplicates can be dropped downstream. PII in the URL, referrer, props
-and user id is redacted before anything else sees the record. An anonymous event (DNT/GPC
+event gets an `event_id` so duplicates can be dropped downstream. PII in the URL, referrer, event
+name, prop keys and values, user id and a module's payload is redacted before anything else sees
+the record (here, once, so no module has to remember; see core.privacy.redaction). An anonymous event (DNT/GPC
 policy, no analytics consent) gets a random visitor id and keeps no geo beyond the country.
 """
 
@@ -46,7 +47,7 @@ class Edge:
                                                                                    ctx.user_agent))
         record["consent_marketing"] = int(marketing)
         if data:
-            record["data"] = orjson.dumps(data).decode()
+            record["data"] = orjson.dumps(self._redactor.payload(data, scope=event.site_id)).decode()
         if anonymous:
             ctx = dataclasses.replace(ctx, anonymous=True)
         self._enrich(record, ctx)
@@ -85,7 +86,7 @@ class Edge:
             "site_id": site_id,
             "event_id": str(event_id or uuid.uuid4()),
             "type": type_,
-            "name": name,
+            "name": self._redactor.text(name),
             "ts_ms": ts_ms,
             "received_ms": received_ms,
             "visitor_id": visitor_id,

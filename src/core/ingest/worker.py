@@ -169,7 +169,10 @@ class Worker:
             # Under load, waiting a moment for concurrent requests gives fewer, bigger inserts
             # (each insert costs the same whatever its size); idle, it adds only linger_ms.
             self._stop.wait(self._linger_ms / 1000)
-            records += self._buffer.read(self._batch_records - len(records), 0)
+            try:
+                records += self._buffer.read(self._batch_records - len(records), 0)
+            except Exception:  # keep what was read: a Redis that restarts empty would not give it back
+                log.debug("buffer read failed after a partial batch; processing what was read", exc_info=True)
         return records
 
     def _decode(self, records: Sequence[BufferRecord]) -> list[tuple[dict, bool]]:
@@ -200,8 +203,24 @@ class Worker:
     def _write(self, events: list[dict]) -> int | None:
         if not events:
             return 0
-        ok = self._with_retry(lambda: self._write_isolating_bad_rows(events))
+        ok = self._retry_write(events)
         return None if ok is None else len(events)
+
+    def _retry_write(self, events: list[dict]) -> bool | None:
+        """Write with retries. An insert cut off by the network may have landed all the same, so a
+        retry first asks the log which of the events it has (as for redelivered records)."""
+        first = True
+
+        def attempt() -> bool:
+            nonlocal first
+            todo = events
+            if not first:
+                logged = self._log.logged_sessions(events)
+                todo = [e for e in events if (e["site_id"], e["event_id"]) not in logged]
+            first = False
+            return self._write_isolating_bad_rows(todo) if todo else True
+
+        return self._with_retry(attempt)
 
     def _write_isolating_bad_rows(self, events: list[dict]) -> bool:
         started = time.perf_counter()
@@ -217,7 +236,7 @@ class Worker:
             # Each half is retried on its own: retrying the whole batch after an outage here
             # would write the halves already written a second time.
             for half in (events[:mid], events[mid:]):
-                if self._with_retry(lambda half=half: self._write_isolating_bad_rows(half)) is None:
+                if self._retry_write(half) is None:
                     raise AnalyticsUnavailable("stopping while the store is down") from None
             return True
         self._metrics.write_seconds.observe(time.perf_counter() - started)

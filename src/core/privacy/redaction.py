@@ -1,18 +1,37 @@
 """PII redaction at the edge: what a visitor typed must not reach the buffer, a store or a log.
 
-Applied to the page URL and the referrer (query values, fragment, and e-mail addresses anywhere)
-and to every prop. Values are replaced by `[redacted]` when they contain an e-mail address, a
+Applied to the page URL and the referrer (query values, fragment, and e-mail addresses anywhere),
+the event name, every prop key and value, the user id, and every string of a module's payload
+(`data`). Pieces of text are replaced by `[redacted]` when they are an e-mail address, a
 Luhn-valid card number, a phone number, an IBAN (mod-97 checked) or a US social security number,
 and whole values are redacted when their key names a secret (`password`, `token`, ... see
 `UT_PII_KEYS`). Query keys are kept, so reports still show which parameters a page had.
+
+Payload strings are different: they are mostly identifiers a module deduplicates or groups by
+(the ecommerce ledger counts a purchase once per `order_id`, products group by `item_id`, vitals
+keep the latest value per `metric_id`), and the edge cannot know which field is which without every
+module having to declare it. Turning two different PII-looking order ids into the same
+`[redacted]` would merge two orders, so a payload string holding PII is replaced as a whole by a
+keyed pseudonym, `[redacted:<12 hex>]`: the first 48 bits of an HMAC-SHA256 under a key derived from
+`UT_SECRET_KEY`, over the site id and the value. Distinct values stay distinct (a collision needs
+millions of PII-looking ids in one site), retries of one value stay equal, nothing raw is stored,
+and without the server secret nobody can test a guessed e-mail against it; the site id in the
+message keeps one value from linking across sites. It is not used outside payloads, where
+distinctness buys nothing and a stable pseudonym of an e-mail in a prop would become the
+persistent visitor identifier this service refuses to store. Rotating `UT_SECRET_KEY` changes every
+pseudonym (a purchase retried across a rotation would count twice).
 """
 
+import hashlib
+import hmac
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 from core.config.settings import DEFAULT_PII_KEYS as DEFAULT_KEYS
+from core.config.settings import DEV_SECRET_KEY
 from core.privacy.checks import iban_valid, luhn_valid
 
 REDACTED = "[redacted]"
@@ -48,9 +67,11 @@ def _iban(match: re.Match) -> str:
 
 
 class Redactor:
-    def __init__(self, sensitive_keys: Iterable[str] | str = DEFAULT_KEYS) -> None:
+    def __init__(self, sensitive_keys: Iterable[str] | str = DEFAULT_KEYS, secret_key: str = DEV_SECRET_KEY) -> None:
         if isinstance(sensitive_keys, str):
             sensitive_keys = sensitive_keys.split(",")
+        # A key of its own, so a pseudonym reveals nothing about signatures made with the secret.
+        self._pseudonym_key = hmac.new(secret_key.encode(), b"utrack redaction pseudonym v1", hashlib.sha256).digest()
         self._keys = frozenset(k.strip().lower().replace("-", "_") for k in sensitive_keys if k.strip())
         self.sensitive_key = lru_cache(maxsize=4096)(self._sensitive_key)  # the same keys come again and again
 
@@ -77,7 +98,27 @@ class Redactor:
         return _PHONE.sub(_phone, value)
 
     def props(self, props: Mapping[str, str]) -> dict[str, str]:
-        return {k: REDACTED if self.sensitive_key(k) else self.text(v) for k, v in props.items()}
+        """Keys are free text too (`{"jane@example.com": "1"}`): checked like values."""
+        return {self.text(k): REDACTED if self.sensitive_key(k) else self.text(v) for k, v in props.items()}
+
+    def pseudonym(self, value: str, scope: str = "") -> str:
+        """The value when it holds no PII, else `[redacted:<12 hex>]`, the same for the same value and
+        scope (see the module docstring). Always 23 characters, so it fits every bounded id field."""
+        if self.text(value) == value:
+            return value
+        digest = hmac.new(self._pseudonym_key, f"{scope}\0{value}".encode(), hashlib.sha256).hexdigest()
+        return f"[redacted:{digest[:12]}]"
+
+    def payload(self, value: Any, scope: str = "") -> Any:
+        """A module's payload with every string value pseudonymised and every key checked, however
+        deep; numbers, booleans and None are kept."""
+        if isinstance(value, str):
+            return self.pseudonym(value, scope)
+        if isinstance(value, Mapping):
+            return {self.text(k) if isinstance(k, str) else k: self.payload(v, scope) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.payload(v, scope) for v in value]
+        return value
 
     def url(self, url: str) -> str:
         """Query values and the fragment are checked; e-mail addresses anywhere in the URL go too."""

@@ -3,13 +3,14 @@
 Dimension names map to events-log columns; every column is checked against the log's declared
 schema (`core.bus.events.EVENT_COLUMNS`) at import, so only declared column names ever reach SQL
 text. `visit:*` are properties of the visit (its first event, or its first / last pageview for the
-entry and exit page); `event:*` are properties of each event.
+entry and exit page); `event:*` are properties of each event. `event:goal` is the site's goals
+an event completes (core.query.goals): one event may complete several, or none.
 """
 
 from core.bus.events import EVENT_COLUMNS
 
 METRICS = ("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events",
-           "percentage")
+           "percentage", "conversion_rate")
 # Metrics that only mean something per visit: refused with an event dimension (a page has no bounce rate).
 VISIT_ONLY_METRICS = frozenset({"views_per_visit", "bounce_rate", "visit_duration"})
 
@@ -27,10 +28,12 @@ VISIT_PAGES = ("entry_page", "exit_page")
 # event:<name> -> events-log column (event:props:<key> is handled apart).
 EVENT_COLUMNS_BY_DIMENSION = {"page": "pathname", "hostname": "hostname", "name": "name"}
 TIME_GRAINS = ("hour", "day", "week", "month")
+GOAL = "event:goal"
+GOAL_OPERATORS = ("is", "is_not", "contains", "contains_not")  # on goal names, resolved in Python
 PROPS_PREFIX = "event:props:"
 MAX_PROP_KEY = 300
 
-DIMENSIONS = (*(f"event:{d}" for d in EVENT_COLUMNS_BY_DIMENSION), f"{PROPS_PREFIX}<key>",
+DIMENSIONS = (*(f"event:{d}" for d in EVENT_COLUMNS_BY_DIMENSION), GOAL, f"{PROPS_PREFIX}<key>",
               *(f"visit:{d}" for d in (*VISIT_COLUMNS, *VISIT_PAGES)), *(f"time:{g}" for g in TIME_GRAINS))
 OPERATORS = ("is", "is_not", "contains", "contains_not", "matches", "matches_not")
 NEGATED = {"is_not": "is", "contains_not": "contains", "matches_not": "matches"}

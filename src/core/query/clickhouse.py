@@ -7,6 +7,11 @@ first event decides and ties resolve the same way on every engine and after ever
 is counted when it has a pageview and *started* in the window; sessions never cross local
 midnight, so the events of such a visit all lie within the window's days padded by one UTC day.
 Only functions ClickHouse 18.16 has are used (no window functions, JSONExtract or DateTime64).
+
+Goals are conditions on an event (a custom event's name, or a pageview's path against the goal's
+anchored RE2 pattern), one per goal of the site, as parameters; `event:goal` groups by the
+1-based numbers of the goals an event completes (`arrayJoin`), so an event completing two goals
+counts under both and one completing none is in no row.
 """
 
 from collections.abc import Sequence
@@ -14,7 +19,8 @@ from dataclasses import replace
 
 from core.analytics.port import AnalyticsStore
 from core.query.catalogue import COUNTED_TYPES
-from core.query.plan import Dimension, Filter, Leaf, Plan
+from core.query.goals import Goal
+from core.query.plan import Dimension, Filter, Leaf, Plan, leaves
 
 _ORDER = "tuple(ts_ms, toString(event_id))"
 _STARTED = "toDateTime(intDiv(started, 1000), 'UTC')"
@@ -58,8 +64,9 @@ EVENT_NUMBERS = ("visitors", "visits", "pageviews", "events")
 class _Sql:
     """Collects parameters while fragments are put together."""
 
-    def __init__(self, params: dict) -> None:
+    def __init__(self, params: dict, goals: Sequence[Goal] = ()) -> None:
         self.params = {**params, "counted": COUNTED_TYPES}
+        self.goals = tuple(goals)
 
     def value(self, v: object) -> str:
         name = f"p{len(self.params)}"
@@ -67,17 +74,18 @@ class _Sql:
         return f"%({name})s"
 
 
-def visit_query(plan: Plan, params: dict, *, grouped: bool = True) -> tuple[str, dict]:
-    q = _Sql(params)
+def visit_query(plan: Plan, params: dict, *, grouped: bool = True,
+                goals: Sequence[Goal] = ()) -> tuple[str, dict]:
+    q = _Sql(params, goals)
     dims = plan.dimensions if grouped else ()
     attrs = {_alias(d): _attribute(d) for d in _visit_dims(plan.filter, dims)}
     marks: dict[Leaf, str] = {}
-    for leaf in _leaves(plan.filter):
+    for leaf in leaves(plan.filter):
         if leaf.dimension.kind == "event":
             name = f"m{len(marks)}"
             # "visits with an event that matches"; a negated operator keeps the visits with none
             positive = replace(leaf, negated=False)
-            attrs[name] = f"max(type IN %(counted)s AND {_condition(q, positive, _event_column(q, leaf.dimension))})"
+            attrs[name] = f"max(type IN %(counted)s AND {_event_condition(q, positive)})"
             marks[leaf] = name
     extra = "".join(f",\n    {expr} AS {alias}" for alias, expr in attrs.items())
     where = _render(plan.filter, lambda leaf: (f"{marks[leaf]} = {int(not leaf.negated)}" if leaf in marks
@@ -87,13 +95,14 @@ def visit_query(plan: Plan, params: dict, *, grouped: bool = True) -> tuple[str,
                                group=_group(exprs)), q.params
 
 
-def event_query(plan: Plan, params: dict, *, grouped: bool = True) -> tuple[str, dict]:
-    q = _Sql(params)
+def event_query(plan: Plan, params: dict, *, grouped: bool = True,
+                goals: Sequence[Goal] = ()) -> tuple[str, dict]:
+    q = _Sql(params, goals)
     dims = plan.dimensions if grouped else ()
 
     def leaf_sql(leaf: Leaf) -> str:
         if leaf.dimension.kind == "event":
-            return _condition(q, leaf, _event_column(q, leaf.dimension))
+            return _event_condition(q, leaf)
         visits = _VISITS.format(extra=f",\n    {_attribute(leaf.dimension)} AS {_alias(leaf.dimension)}")
         return _IN_VISITS.format(visits=visits, cond=_condition(q, leaf, _alias(leaf.dimension)))
 
@@ -127,9 +136,28 @@ def _attribute(d: Dimension) -> str:
 
 
 def _event_column(q: _Sql, d: Dimension) -> str:
+    if d.goal:  # the numbers of the goals the event completes, one row each
+        flags = ", ".join(f"if({_goal(q, g)}, {i}, 0)" for i, g in enumerate(q.goals, start=1))
+        return f"arrayJoin(arrayFilter(g -> g > 0, [{flags}]))"
     if d.prop_key:
         return f"prop_values[indexOf(prop_keys, {q.value(d.prop_key)})]"
     return d.column
+
+
+def _goal(q: _Sql, goal: Goal) -> str:
+    if goal.kind == "event":
+        return f"(type = 'event' AND name = {q.value(goal.target)})"
+    return f"(type = 'pageview' AND match(pathname, {q.value(goal.page_regex)}))"
+
+
+def _event_condition(q: _Sql, leaf: Leaf) -> str:
+    if not leaf.dimension.goal:
+        return _condition(q, leaf, _event_column(q, leaf.dimension))
+    # goal filters name goals: which ones is decided here, the SQL tests their conditions
+    named = [g for g in q.goals if (g.display_name in leaf.values if leaf.op == "is"
+                                    else any(v in g.display_name for v in leaf.values))]
+    cond = "(" + " OR ".join(_goal(q, g) for g in named) + ")" if named else "0"
+    return f"NOT ({cond})" if leaf.negated else cond
 
 
 def _condition(q: _Sql, leaf: Leaf, column: str) -> str:
@@ -151,18 +179,10 @@ def _render(node: Filter | None, leaf_sql) -> str:
     return "(" + f" {node.op.upper()} ".join(_render(c, leaf_sql) for c in node.children) + ")"
 
 
-def _leaves(node: Filter | None) -> list[Leaf]:
-    if node is None:
-        return []
-    if isinstance(node, Leaf):
-        return [node]
-    return [leaf for c in node.children for leaf in _leaves(c)]
-
-
 def _visit_dims(node: Filter | None, dims: Sequence[Dimension]) -> list[Dimension]:
     """The visit attributes the query reads (grouped by or filtered on), each once."""
     wanted = {_alias(d): d for d in dims if d.kind == "visit"}
-    wanted.update({_alias(leaf.dimension): leaf.dimension for leaf in _leaves(node) if leaf.dimension.kind == "visit"})
+    wanted.update({_alias(leaf.dimension): leaf.dimension for leaf in leaves(node) if leaf.dimension.kind == "visit"})
     return list(wanted.values())
 
 

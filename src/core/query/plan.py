@@ -3,11 +3,13 @@ that names what was wrong and what is valid (the route answers it as 400, never 
 
 The plan's scope decides how it is counted: with no `event:*` dimension the rows are visits
 (`visit` scope: every metric is defined), with one they are events (`event` scope: visitors,
-visits, pageviews, events and percentage only). Mixing `visit:*` and `event:*` dimensions is not
-supported yet.
+visits, pageviews, events, percentage and conversion_rate only). Mixing `visit:*` and `event:*`
+dimensions is not supported yet. `conversion_rate` needs goals in the query (an `event:goal`
+dimension or a top-level `event:goal` filter); its denominator is `Plan.base()`, the same query
+without them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.query import catalogue as cat
@@ -31,6 +33,7 @@ class Dimension:
     prop_key: str = ""
     grain: str = ""  # time grain
     page: str = ""  # "entry_page" | "exit_page" for those two visit dimensions
+    goal: bool = False  # event:goal: the goals each event completes
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,29 @@ class Plan:
     def time(self) -> Dimension | None:
         return next((d for d in self.dimensions if d.kind == "time"), None)
 
+    @property
+    def uses_goals(self) -> bool:
+        return any(d.goal for d in self.dimensions) or any(leaf.dimension.goal for leaf in leaves(self.filter))
+
+    def base(self) -> "Plan":
+        """The conversion_rate denominator: this query without its goal dimension and without the
+        goal filters it and-s at the top, counted in the same scope (so converters ⊆ base)."""
+        top = self.filter.children if isinstance(self.filter, Logic) and self.filter.op == "and" else (self.filter,)
+        kept = tuple(f for f in top if f is not None and not (isinstance(f, Leaf) and f.dimension.goal))
+        tree = None if not kept else kept[0] if len(kept) == 1 else Logic("and", kept)
+        return replace(self, dimensions=tuple(d for d in self.dimensions if not d.goal), filter=tree)
+
+    def base_key(self, key: tuple) -> tuple:
+        return tuple(v for d, v in zip(self.dimensions, key, strict=True) if not d.goal)
+
+
+def leaves(node: Filter | None) -> list[Leaf]:
+    if node is None:
+        return []
+    if isinstance(node, Leaf):
+        return [node]
+    return [leaf for c in node.children for leaf in leaves(c)]
+
 
 def dimension(name: Any) -> Dimension:
     if not isinstance(name, str):
@@ -74,6 +100,8 @@ def dimension(name: Any) -> Dimension:
         if not key or len(key) > cat.MAX_PROP_KEY:
             raise QueryError(f"dimension {name!r}: event:props:<key> needs a key of 1-{cat.MAX_PROP_KEY} characters")
         return Dimension(name, "event", prop_key=key)
+    if name == cat.GOAL:
+        return Dimension(name, "event", goal=True)
     if kind == "event" and rest in cat.EVENT_COLUMNS_BY_DIMENSION:
         return Dimension(name, "event", column=cat.EVENT_COLUMNS_BY_DIMENSION[rest])
     if kind == "visit" and rest in cat.VISIT_COLUMNS:
@@ -110,7 +138,15 @@ def build(request: QueryRequest) -> Plan:
                              f"with event:* use {', '.join(m for m in cat.METRICS if m not in cat.VISIT_ONLY_METRICS)}")
     if "percentage" in metrics and not dims:
         raise QueryError("metric 'percentage' needs a dimension (it is each row's share of visitors)")
+    goal_dim = any(d.goal for d in dims)
+    if "percentage" in metrics and goal_dim:
+        raise QueryError("metric 'percentage' cannot be broken down by event:goal (one visitor may complete "
+                         "several goals); use conversion_rate")
     filters = [_filter(f, 0) for f in request.filters]
+    if "conversion_rate" in metrics and not goal_dim and not any(isinstance(f, Leaf) and f.dimension.goal
+                                                                 for f in filters):
+        raise QueryError("metric 'conversion_rate' needs goals: an event:goal dimension or a top-level "
+                         'event:goal filter, e.g. ["is", "event:goal", ["Signup"]]')
     tree = None if not filters else filters[0] if len(filters) == 1 else Logic("and", tuple(filters))
     return Plan(metrics, dims, tree, scope, _order(request.order_by, metrics, dims), *_page(request))
 
@@ -139,6 +175,9 @@ def _filter(value: Any, depth: int) -> Filter:
     values = value[2]
     if len(values) > MAX_VALUES or not all(isinstance(v, str) and len(v) <= MAX_VALUE_LEN for v in values):
         raise QueryError(f"filter on {dim.name!r}: 1-{MAX_VALUES} string values of at most {MAX_VALUE_LEN} characters")
+    if dim.goal and op not in cat.GOAL_OPERATORS:
+        raise QueryError(f"filter on {dim.name!r}: operator {op!r} is not for goals; one of "
+                         f"{', '.join(cat.GOAL_OPERATORS)} (on goal names)")
     positive = cat.NEGATED.get(op, op)
     return Leaf(positive, op in cat.NEGATED, dim, tuple(values))
 

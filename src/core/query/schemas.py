@@ -69,3 +69,26 @@ EXAMPLES = {
         "site_id": "site_…", "metrics": ["events", "visitors"], "date_range": "30d",
         "dimensions": ["event:props:plan"], "filters": [["is", "event:name", ["signup"]]]}},
 }
+
+
+class GoalCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    event_name: str | None = Field(None, description="A custom event's name: the goal is every such event.")
+    page_path: str | None = Field(None, description="A path pattern: the goal is every pageview whose whole path "
+                                  "matches; `*` matches any characters, `/` included (`/blog/*`).")
+    display_name: str | None = Field(None, description="The goal's name in `event:goal` (default: the event "
+                                     "name, or `Visit <path>`); unique per site.")
+
+
+class GoalOut(BaseModel):
+    id: int
+    goal_type: str = Field(description="`event` or `page`.")
+    event_name: str | None
+    page_path: str | None
+    display_name: str
+
+
+GOAL_EXAMPLES = {
+    "event": {"summary": "A custom event", "value": {"event_name": "signup", "display_name": "Signed up"}},
+    "page": {"summary": "Pageviews of a section", "value": {"page_path": "/blog/*"}},
+}

@@ -2,18 +2,21 @@
 
 It checks the request (`plan.build`), resolves the date range in the site's time zone, runs the
 plan's SQL (`clickhouse`), turns raw counts into the API's metrics, and does in Python what needs
-the whole answer: percentages of the total, zero-filled time buckets, the comparison with the
-previous period, ordering (ties broken by the dimensions, so pages are stable) and pagination.
+the whole answer: percentages of the total, conversion rates over the query without its goals,
+zero-filled time buckets, the comparison with the previous period, ordering (ties broken by the
+dimensions, so pages are stable) and pagination. The site's goals are read only by queries that
+name `event:goal`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.analytics.time_range import InvalidRange, UtcRange, local_days_to_utc
 from core.query import buckets, clickhouse
 from core.query.dates import InvalidDateRange, local_days, previous_period
-from core.query.plan import Plan, QueryError, build
+from core.query.goals import Goal
+from core.query.plan import Plan, QueryError, build, leaves
 from core.query.schemas import Comparison, QueryRequest, QueryResponse, ResultRow
 from core.tenancy.service import SiteInfo
 
@@ -22,36 +25,33 @@ Key = tuple  # raw dimension values of one row, as ClickHouse answers them
 
 class QueryService:
     def __init__(self, *, store: clickhouse.QueryStore, engaged_ms: int = 0, engagement_type: str = "engagement",
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 goals: Callable[[str], Sequence[Goal]] = lambda site_id: ()) -> None:
         self._store = store
+        self._goals = goals
         self._engaged_ms = engaged_ms
         self._engagement_type = engagement_type
         self._clock = clock
 
     def run(self, *, site: SiteInfo, request: QueryRequest) -> QueryResponse:
         plan = build(request)
+        goals = self._site_goals(site, plan)
         zone = ZoneInfo(site.timezone)
         first, last = self._days(site, request, zone)
         window = _window(first, last, site.timezone)
         if plan.time and plan.time.grain == "hour" and (last - first).days + 1 > buckets.MAX_HOURLY_DAYS:
             raise QueryError(f"time:hour covers at most {buckets.MAX_HOURLY_DAYS} days")
-        rows = self._counts(plan, site, window, request.include_bots)
-        share = "percentage" in plan.metrics
-        total = self._counts(plan, site, window, request.include_bots, grouped=False) if share else {}
         labels = buckets.every_bucket(window, zone, plan.time.grain) if plan.time else []
-        if request.include.time_labels and plan.time and len(plan.dimensions) == 1:
-            rows = {(k,): rows.get((k,), {}) for k in labels}
-        values = {key: _metrics(plan, numbers, total.get((), {})) for key, numbers in rows.items()}
+        fill = labels if request.include.time_labels and plan.time and len(plan.dimensions) == 1 else None
+        values = self._values(plan, site, window, request.include_bots, goals, fill)
         meta: dict = {}
         previous: dict[Key, list] = {}
         if request.include.comparison:
             p_first, p_last = previous_period(first, last)
             p_window = _window(p_first, p_last, site.timezone)
-            p_rows = self._counts(plan, site, p_window, request.include_bots)
-            p_total = self._counts(plan, site, p_window, request.include_bots, grouped=False) if share else {}
             p_labels = buckets.every_bucket(p_window, zone, plan.time.grain) if plan.time else []
-            previous = {_shift(plan, key, p_labels, labels): _metrics(plan, n, p_total.get((), {}))
-                        for key, n in p_rows.items()}
+            previous = {_shift(plan, key, p_labels, labels): m
+                        for key, m in self._values(plan, site, p_window, request.include_bots, goals, None).items()}
             meta["comparison_date_range"] = [p_first.isoformat(), p_last.isoformat()]
         ordered = _ordered(plan, values)
         if request.include.total_rows:
@@ -62,6 +62,29 @@ class QueryService:
         results = [self._row(plan, key, metrics, zone, previous if request.include.comparison else None)
                    for key, metrics in page]
         return QueryResponse(results=results, meta=meta, query=_echo(request, plan, first, last))
+
+    def _site_goals(self, site: SiteInfo, plan: Plan) -> tuple[Goal, ...]:
+        if not plan.uses_goals:
+            return ()
+        goals = tuple(self._goals(site.id))
+        names = {g.display_name for g in goals}
+        choices = ", ".join(sorted(names)) or "none yet (POST /api/v1/sites/<site_id>/goals)"
+        for leaf in leaves(plan.filter):
+            unknown = [v for v in leaf.values if leaf.dimension.goal and leaf.op == "is" and v not in names]
+            if unknown:
+                raise QueryError(f"filter on 'event:goal': no goal named {unknown[0]!r} on this site; goals: {choices}")
+        return goals
+
+    def _values(self, plan: Plan, site: SiteInfo, window: UtcRange, include_bots: bool,
+                goals: tuple[Goal, ...], fill: list | None) -> dict[Key, list]:
+        """Each row's metrics over one window; `fill` lists time keys to answer even when empty."""
+        rows = self._counts(plan, site, window, include_bots, goals)
+        total = (self._counts(plan, site, window, include_bots, goals, grouped=False)
+                 if "percentage" in plan.metrics else {})
+        base = self._counts(plan.base(), site, window, include_bots, goals) if "conversion_rate" in plan.metrics else {}
+        if fill is not None:
+            rows = {(k,): rows.get((k,), {}) for k in fill}
+        return {key: _metrics(plan, n, total.get((), {}), base.get(plan.base_key(key), {})) for key, n in rows.items()}
 
     def _days(self, site: SiteInfo, request: QueryRequest, zone: ZoneInfo) -> tuple[date, date]:
         today = self._clock().astimezone(zone).date()
@@ -75,20 +98,24 @@ class QueryService:
             raise QueryError(str(exc)) from exc
 
     def _counts(self, plan: Plan, site: SiteInfo, window: UtcRange, include_bots: bool,
-                grouped: bool = True) -> dict[Key, dict[str, int]]:
+                goals: tuple[Goal, ...], grouped: bool = True) -> dict[Key, dict[str, int]]:
+        if grouped and any(d.goal for d in plan.dimensions) and not goals:
+            return {}  # no goals: no event completes one
         params = {**window.params(), "site_id": site.id, "tz": site.timezone, "max_bot": int(include_bots),
                   "pad_from": window.day_from - timedelta(days=1), "pad_to": window.day_to + timedelta(days=1),
                   "start_ms": int(window.start.timestamp() * 1000), "end_ms": int(window.end.timestamp() * 1000),
                   "engaged_ms": self._engaged_ms, "engagement_type": self._engagement_type}
         build_sql = clickhouse.visit_query if plan.scope == "visit" else clickhouse.event_query
         names = clickhouse.VISIT_NUMBERS if plan.scope == "visit" else clickhouse.EVENT_NUMBERS
-        sql, params = build_sql(plan, params, grouped=grouped)
+        sql, params = build_sql(plan, params, grouped=grouped, goals=goals)
         width = len(plan.dimensions) if grouped else 0
         out = {}
         for row in self._store.rows(sql, params):
             numbers = dict(zip(names, (int(v or 0) for v in row[width:]), strict=True))
             if width or numbers["visitors"] or numbers["events"] or numbers.get("visits"):
-                out[tuple(row[:width])] = numbers
+                key = tuple(goals[int(v) - 1].display_name if d.goal else v
+                            for d, v in zip(plan.dimensions, row[:width], strict=True)) if width else ()
+                out[key] = numbers
         return out
 
     def _row(self, plan: Plan, key: Key, metrics: list, zone: ZoneInfo,
@@ -97,7 +124,7 @@ class QueryService:
                   for d, v in zip(plan.dimensions, key, strict=True)]
         comparison = None
         if previous is not None:
-            before = previous.get(key) or _metrics(plan, {}, {})
+            before = previous.get(key) or _metrics(plan, {}, {}, {})
             comparison = Comparison(dimensions=labels, metrics=before,
                                     change=[_change(m, now, then) for m, now, then in zip(plan.metrics, metrics, before,
                                                                                           strict=True)])
@@ -111,7 +138,7 @@ def _window(first: date, last: date, timezone: str) -> UtcRange:
         raise QueryError(f"date_range: {exc}") from exc
 
 
-def _metrics(plan: Plan, n: dict[str, int], total: dict[str, int]) -> list[int | float]:
+def _metrics(plan: Plan, n: dict[str, int], total: dict[str, int], base: dict[str, int]) -> list[int | float]:
     visits, visitors = n.get("visits", 0), n.get("visitors", 0)
     values = {
         "visitors": visitors, "visits": visits, "pageviews": n.get("pageviews", 0), "events": n.get("events", 0),
@@ -119,6 +146,7 @@ def _metrics(plan: Plan, n: dict[str, int], total: dict[str, int]) -> list[int |
         "visit_duration": round(n.get("duration_ms", 0) / visits / 1000, 1) if visits else 0.0,
         "views_per_visit": round(n.get("pageviews", 0) / visits, 2) if visits else 0.0,
         "percentage": round(100 * visitors / total["visitors"], 1) if total.get("visitors") else 0.0,
+        "conversion_rate": round(100 * visitors / base["visitors"], 1) if base.get("visitors") else 0.0,
     }
     return [values[m] for m in plan.metrics]
 

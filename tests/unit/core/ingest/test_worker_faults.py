@@ -125,3 +125,52 @@ def test_the_stall_clears_once_a_batch_goes_through(tmp_path):
         worker.stop()
         thread.join(5)
         buffer.close()
+
+
+class LandedThenCut(FakeEventLog):
+    """The first insert reaches the store, then the connection breaks before the answer."""
+
+    def write(self, records) -> None:
+        self.write_calls.append([r["event_id"] for r in records])
+        self.rows.extend(records)
+        if len(self.write_calls) == 1:
+            raise AnalyticsUnavailable("connection reset by peer")
+
+
+def test_an_insert_that_landed_before_the_connection_broke_is_not_written_again(tmp_path):
+    log = LandedThenCut()
+    buffer = DiskLogBuffer(tmp_path / "buf")
+    buffer.append([payload(event("a"), event("b"))])
+    try:
+        assert _worker(buffer, log, probe_interval_s=0.01).drain() == 2
+    finally:
+        buffer.close()
+    assert log.written_ids() == ["a", "b"]
+    assert log.write_calls == [["a", "b"]]  # the retry found both in the log
+
+
+class SecondReadFails:
+    """Hands out one record, then the store goes away (a Redis that will come back empty)."""
+
+    kind = "redis"
+
+    def __init__(self) -> None:
+        self.reads, self.acked = 0, []
+
+    def read(self, max_records, block_ms):
+        from core.buffer.port import BufferRecord
+
+        self.reads += 1
+        if self.reads == 1:
+            return [BufferRecord("1-0", payload(event("a")))]
+        raise redis.ConnectionError("Connection closed by server.")
+
+    def ack(self, records) -> None:
+        self.acked.extend(r.id for r in records)
+
+
+def test_records_read_before_a_failing_linger_read_are_processed_not_forgotten():
+    log, buffer = FakeEventLog(), SecondReadFails()
+    worker = _worker(buffer, log, linger_ms=1)
+    assert worker.run_once() == 1
+    assert log.written_ids() == ["a"] and buffer.acked == ["1-0"]
