@@ -101,3 +101,16 @@ class Metrics:
 
         self.backlog.set_function(safe)
 
+    _query_cache_lock = threading.Lock()
+
+    def query_cache_counter(self) -> Counter:
+        """Lookups of the Stats API v2 answer cache (core.query.cache) by result, `hit` or `miss`;
+        made on first use, once, so core.metrics stays as it is for everything else."""
+        with self._query_cache_lock:
+            if "_query_cache" not in self.__dict__:
+                counter = Counter("ut_query_cache_lookups", "Stats API v2 answer cache lookups, by result",
+                                  ["result"], registry=self.registry)
+                for result in ("hit", "miss"):
+                    counter.labels(result)
+                self._query_cache = counter
+        return self._query_cache

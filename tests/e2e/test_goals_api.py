@@ -1,5 +1,6 @@
 """Goals over real HTTP: add, list, delete with the site's secret key only, then counted by
-`POST /api/v2/query` as event:goal and conversion_rate on both store sets."""
+`POST /api/v2/query` as event:goal and conversion_rate on both store sets, a repeated answer
+served from the query cache (its hit counter on /metrics)."""
 
 from tests.e2e.harness import wait_for
 
@@ -44,6 +45,10 @@ def test_goals_are_kept_per_site_and_counted_by_the_query_api(service):
             return {row["dimensions"][0]: row["metrics"] for row in r.json()["results"]}
 
         assert wait_for(lambda: by_goal() == {"Visit /blog/*": [2, 2, 66.7], "Signed up": [1, 1, 33.3]}, timeout=30)
+        by_goal()  # the same query again within the open range's TTL: answered from the cache
+        scrape = c.get("/metrics").text
+        hits = [line for line in scrape.splitlines() if line.startswith('ut_query_cache_lookups_total{result="hit"}')]
+        assert hits and float(hits[0].split()[-1]) >= 1, scrape
         r = c.post("/api/v2/query", headers=key, json={"site_id": sid, "date_range": "day", "metrics": ["visitors"],
                                                        "filters": [["is", "event:goal", ["Nope"]]]})
         assert r.status_code == 400 and "no goal named 'Nope'" in r.json()["detail"]

@@ -23,6 +23,7 @@ from core.ingest.service import IngestService
 from core.ingest.worker import Worker
 from core.metrics import Metrics
 from core.privacy.redaction import Redactor
+from core.query.cache import QueryCache
 from core.query.clickhouse import QueryStore
 from core.query.goals import GoalService
 from core.query.service import QueryService
@@ -73,8 +74,11 @@ class CoreContainer(containers.DeclarativeContainer):
     # bootstrap sets it from the module that defines engagement (sessions), 0 = any engagement.
     bounce_engaged_ms = providers.Object(0)
     goals = providers.Singleton(GoalService, uow=uow.provider)
+    query_cache = providers.Singleton(QueryCache, client=redis, open_ttl_s=settings.provided.query_cache_open_ttl_s,
+                                      closed_ttl_s=settings.provided.query_cache_closed_ttl_s,
+                                      counter=metrics.provided.query_cache_counter.call())
     query = providers.Singleton(QueryService, store=providers.Singleton(QueryStore, store=analytics),
-                                engaged_ms=bounce_engaged_ms, goals=goals.provided.for_site)
+                                engaged_ms=bounce_engaged_ms, goals=goals.provided.for_site, cache=query_cache)
     dedup = providers.Singleton(DedupLedger, client=redis, ttl_s=settings.provided.dedup_ttl_s)
     worker = providers.Singleton(
         Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,

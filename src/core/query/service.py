@@ -5,15 +5,18 @@ plan's SQL (`clickhouse`), turns raw counts into the API's metrics, and does in 
 the whole answer: percentages of the total, conversion rates over the query without its goals,
 zero-filled time buckets, the comparison with the previous period, ordering (ties broken by the
 dimensions, so pages are stable) and pagination. The site's goals are read only by queries that
-name `event:goal`.
+name `event:goal`. Answers are kept in the query cache (core.query.cache) when one is given;
+a request is checked before the cache is asked, so a bad one is a 400 whether cached or not.
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import astuple
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.analytics.time_range import InvalidRange, UtcRange, local_days_to_utc
 from core.query import buckets, clickhouse
+from core.query.cache import QueryCache
 from core.query.dates import InvalidDateRange, local_days, previous_period
 from core.query.goals import Goal
 from core.query.plan import Plan, QueryError, build, leaves
@@ -26,9 +29,11 @@ Key = tuple  # raw dimension values of one row, as ClickHouse answers them
 class QueryService:
     def __init__(self, *, store: clickhouse.QueryStore, engaged_ms: int = 0, engagement_type: str = "engagement",
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 goals: Callable[[str], Sequence[Goal]] = lambda site_id: ()) -> None:
+                 goals: Callable[[str], Sequence[Goal]] = lambda site_id: (),
+                 cache: QueryCache | None = None) -> None:
         self._store = store
         self._goals = goals
+        self._cache = cache
         self._engaged_ms = engaged_ms
         self._engagement_type = engagement_type
         self._clock = clock
@@ -36,6 +41,21 @@ class QueryService:
     def run(self, *, site: SiteInfo, request: QueryRequest) -> QueryResponse:
         plan = build(request)
         goals = self._site_goals(site, plan)
+        if self._cache is None:
+            return self._answer(site, request, plan, goals)
+        today = self._clock().astimezone(ZoneInfo(site.timezone)).date().isoformat()
+        # every relative range ends today or later; [from, to] is closed once `to` is past
+        open_range = not isinstance(request.date_range, list) or str(request.date_range[-1]) >= today
+        key = self._cache.key(site.id, {"request": request.model_dump(mode="json"), "timezone": site.timezone,
+                                        "today": today, "goals": [astuple(g) for g in goals]})
+        cached = self._cache.get(key, open_range=open_range)
+        if cached is not None:
+            return QueryResponse.model_validate_json(cached)
+        answer = self._answer(site, request, plan, goals)
+        self._cache.put(key, answer.model_dump_json().encode(), open_range=open_range)
+        return answer
+
+    def _answer(self, site: SiteInfo, request: QueryRequest, plan: Plan, goals: tuple[Goal, ...]) -> QueryResponse:
         zone = ZoneInfo(site.timezone)
         first, last = self._days(site, request, zone)
         window = _window(first, last, site.timezone)
