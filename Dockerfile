@@ -1,5 +1,6 @@
 # Universal Tracking API + worker. Point UT_DATABASE_URL / UT_REDIS_URL / UT_CLICKHOUSE_URL at
-# real servers in production; without them it runs on embedded stores under /data.
+# real servers in production; without them it runs on embedded stores under /data. Pass
+# UT_SECRET_KEY (a long random secret): `utrack serve` refuses the public development key.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UT_DATA_DIR=/data UT_HOST=0.0.0.0
 WORKDIR /app

@@ -2,9 +2,12 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two install levels: `make run` gets the runtime dependencies only, `make test`/`lint`/`bench`
+# also the [dev] extra (pytest, ruff, import-linter, playwright...). The dev stamp implies the other.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install run test lint bench tracker clean help
+.PHONY: install install-dev run test lint bench tracker clean help
 
 help:
 	@echo "make run    install and serve on embedded stores (http://127.0.0.1:8000)"
@@ -13,15 +16,23 @@ help:
 	@echo "make bench  ingest benchmark (prints events/s and latency percentiles)"
 	@echo "make tracker  rebuild the browser tracker (tracker/src -> src/tracking/tracker_script/static)"
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
-	touch $(STAMP)
+	touch $(DEV_STAMP) $(RUN_STAMP)
 
-install: $(STAMP)
+install: $(RUN_STAMP)
 
+install-dev: $(DEV_STAMP)
+
+# UT_ENV=development: the only place the public development UT_SECRET_KEY is accepted.
 run: install
-	$(BIN)/utrack serve
+	UT_ENV=development $(BIN)/utrack serve
 
 # The tracker's build tool (esbuild, exact versions from package-lock.json); the tests rebuild the
 # tracker with it to prove the committed build is fresh.
@@ -33,17 +44,17 @@ $(TRACKER_DEPS): tracker/package.json tracker/package-lock.json
 tracker: $(TRACKER_DEPS)
 	node tracker/build.mjs
 
-test: install $(TRACKER_DEPS)
+test: install-dev $(TRACKER_DEPS)
 	scripts/install-clickhouse.sh
 	scripts/install-chromium.sh
 	scripts/ensure-services.sh
 	$(BIN)/python -m pytest -q
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports --config importlinter.ini
 
-bench: install
+bench: install-dev
 	$(BIN)/python bench/ingest.py
 
 clean:

@@ -7,6 +7,8 @@ import sys
 
 import typer
 
+from bootstrap import log_secrets, preflight
+from core.buffer.disk_log import BufferLocked
 from core.config.settings import Settings
 
 cli = typer.Typer(help="Universal Tracking: privacy-first web and e-commerce analytics.",
@@ -25,11 +27,16 @@ def serve(host: str = typer.Option(None, help="Interface to bind (default UT_HOS
     """Serve the API, with the worker in the same process unless UT_WORKER_ENABLED=false."""
     import uvicorn
 
+    from bootstrap.log_secrets import uvicorn_log_config
+
     settings = Settings()
+    preflight.secret_key_set(settings)
+    preflight.data_dir_free(settings)
     if migrate_first:
         _migrate(settings)
     uvicorn.run("bootstrap.app:create_app", factory=True, host=host or settings.host,
                 port=port or settings.port, log_level=settings.log_level, access_log=False,
+                log_config=uvicorn_log_config(),  # share tokens and keys are masked in every line
                 # uvicorn would believe X-Forwarded-For from 127.0.0.1 on its own; only the proxies in
                 # UT_TRUSTED_PROXIES may name the client (core.http.context.client_ip).
                 proxy_headers=False)
@@ -42,6 +49,8 @@ def worker(once: bool = typer.Option(False, help="Drain the buffer once, then ex
     from core.di.container import close_core, start_core
 
     settings = Settings(worker_enabled=False)
+    preflight.secret_key_set(settings)
+    preflight.data_dir_free(settings)
     if not settings.redis_url:
         typer.echo("warning: without UT_REDIS_URL the buffer is this process's disk log", err=True)
     app = create_app(settings)
@@ -63,7 +72,9 @@ def worker(once: bool = typer.Option(False, help="Drain the buffer once, then ex
 @cli.command()
 def migrate() -> None:
     """Apply the transactional (Alembic) and analytics (ClickHouse) migrations."""
-    typer.echo(json.dumps(_migrate(Settings())))
+    settings = Settings()
+    preflight.data_dir_free(settings)
+    typer.echo(json.dumps(_migrate(settings)))
 
 
 def _migrate(settings: Settings) -> dict:
@@ -178,7 +189,17 @@ def _asdict(obj) -> dict:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
+    log_secrets.install()
     try:
         cli()
     except KeyboardInterrupt:
         sys.exit(130)
+    except preflight.Refused as exc:
+        _fail(str(exc))
+    except BufferLocked:  # lost a race the preflight check could not see: the same one line
+        _fail(preflight.lock_conflict_message(Settings()))
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    sys.exit(1)

@@ -27,6 +27,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "UT_BUFFER_CLAIM_IDLE_MS": str(settings.buffer_claim_idle_ms),
         "UT_WORKER_POLL_MS": "50",
         "UT_LOG_LEVEL": "warning",
+        # The suite runs on the development secret key, which `utrack serve`/`worker` refuse elsewhere.
+        "UT_ENV": "development",
     })
     return env
 
