@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     pii_keys: str = Field(DEFAULT_PII_KEYS, description="Comma-separated prop/query key names whose values are "
                           "always redacted (matched as words of the key).")
 
+    # The Stats API v2 answer cache in the real-time store (core.query.cache); 0 = not cached.
+    query_cache_open_ttl_s: int = Field(10, ge=0, description="Seconds an answer is kept when its range "
+                                        "includes today.")
+    query_cache_closed_ttl_s: int = Field(600, ge=0, description="Seconds an answer is kept when its range "
+                                          "ended before today (late events show after at most this).")
+
     # Hardening: what the service refuses to start with outside development (bootstrap.preflight).
     env: str = Field("production", description="`development` lets `utrack serve`/`worker` start with the "
                      "public development UT_SECRET_KEY (what `make run` sets); anything else refuses it.")
