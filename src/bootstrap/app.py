@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from pydantic_settings import BaseSettings
 
 from bootstrap.container import build_container, connect_modules
+from bootstrap.migrate import DeferredAnalyticsMigrations
 from bootstrap.modules import installed_modules
 from core.config.settings import Settings
 from core.di.container import close_core
@@ -14,8 +15,11 @@ from core.http import app as http_app
 
 
 def create_app(settings: Settings | None = None,
-               module_settings: Mapping[str, BaseSettings] | None = None) -> FastAPI:
-    """`module_settings` replaces modules' settings read from the environment (tests)."""
+               module_settings: Mapping[str, BaseSettings] | None = None,
+               analytics_pending: str | None = None) -> FastAPI:
+    """`module_settings` replaces modules' settings read from the environment (tests).
+    `analytics_pending` is why the analytics migrations could not run before start-up: the worker
+    then applies them once the store answers, before draining (see DeferredAnalyticsMigrations)."""
     settings = settings or Settings()
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -30,7 +34,11 @@ def create_app(settings: Settings | None = None,
         close_core(container.core)
         container.unwire()
 
+    deferred = None
+    if analytics_pending is not None:
+        deferred = DeferredAnalyticsMigrations(container.core.analytics, analytics_pending)
     app = http_app.create_app(container.core, [m.router for m in modules if m.router is not None],
-                              on_shutdown=shutdown)
+                              on_shutdown=shutdown, worker_gate=deferred)
     app.state.container = container
+    app.state.analytics_migrations = deferred  # /ready reports its state while it waits
     return app

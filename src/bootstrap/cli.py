@@ -32,9 +32,10 @@ def serve(host: str = typer.Option(None, help="Interface to bind (default UT_HOS
     settings = Settings()
     preflight.secret_key_set(settings)
     preflight.data_dir_free(settings)
-    if migrate_first:
-        _migrate(settings)
-    uvicorn.run("bootstrap.app:create_app", factory=True, host=host or settings.host,
+    pending = _migrate_for_serve(settings) if migrate_first else None
+    from bootstrap.app import create_app
+
+    uvicorn.run(create_app(settings, analytics_pending=pending), host=host or settings.host,
                 port=port or settings.port, log_level=settings.log_level, access_log=False,
                 log_config=uvicorn_log_config(),  # share tokens and keys are masked in every line
                 # uvicorn would believe X-Forwarded-For from 127.0.0.1 on its own; only the proxies in
@@ -75,6 +76,30 @@ def migrate() -> None:
     settings = Settings()
     preflight.data_dir_free(settings)
     typer.echo(json.dumps(_migrate(settings)))
+
+
+def _migrate_for_serve(settings: Settings) -> str | None:
+    """Apply the migrations; with a ClickHouse server that is down, start anyway (events are
+    buffered durably) and return why, so the worker migrates once it is back. The transactional
+    store is needed for every request (sites, keys): without it there is nothing to serve."""
+    from bootstrap.migrate import migrate_analytics, migrate_transactional
+    from core.analytics.factory import build_analytics_store
+
+    migrate_transactional(settings)
+    try:
+        store = build_analytics_store(settings)
+        try:
+            migrate_analytics(store)
+        finally:
+            store.close()
+    except Exception as exc:
+        if not settings.clickhouse_url:
+            raise  # the embedded engine cannot be "down": a failure here is a real error
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        logging.getLogger("utrack").error("ClickHouse is unreachable (%s): serving and buffering events; "
+                                          "migrations and draining start when it answers", reason)
+        return reason
+    return None
 
 
 def _migrate(settings: Settings) -> dict:

@@ -257,3 +257,50 @@ def test_serve_refuses_a_redis_buffer_without_appendonly_when_required(settings,
                           text=True, timeout=60)
     assert proc.returncode != 0
     assert "UT_BUFFER_REQUIRE_AOF=true but appendonly=no" in proc.stdout + proc.stderr
+
+
+def test_serve_starts_with_clickhouse_down_accepts_events_and_drains_when_it_returns(
+        postgres_url, clickhouse_url, own_redis, tmp_path, unique):
+    """Issue 11 (3): a crash during a ClickHouse outage must not stop ingestion. The analytics
+    database is brand new, so its tables exist only once the deferred migrations have run."""
+    ch_port = int(clickhouse_url.rsplit(":", 1)[1].split("/")[0])
+    database = f"ut_down_{unique}"
+    admin = DriverStore(clickhouse_url)
+    admin.execute(f"CREATE DATABASE {database}")
+    admin.close()
+    proxy = Proxy(ch_port).start()
+    proxy.cut()
+    url = f"clickhouse://127.0.0.1:{proxy.port}/{database}"
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url, redis_url=own_redis.url,
+                        clickhouse_url=url, buffer_stream=f"ut:down:{unique}")
+    svc = Service(settings, tmp_path / "service.log")
+    svc.env["UT_WORKER_STALL_S"] = "1"
+    try:
+        svc.start()  # migrates the transactional store, defers the analytics one
+        svc.site = svc.create_site(domain="shop.example")
+        with svc.client() as c:
+            ready = c.get("/ready")
+            assert ready.status_code == 503
+            assert ready.json()["analytics_migrations"].startswith("pending: "), ready.json()
+        stream = Stream(svc.url, svc.site["site_id"]).start()
+        time.sleep(2)
+        accepted_while_down = len(stream.acked)
+        proxy.restore()
+        back_at = time.monotonic()
+        with svc.client() as c:
+            green = wait_for(lambda: c.get("/ready").status_code == 200, timeout=15)
+        green_after = time.monotonic() - back_at
+        time.sleep(1)
+        stream.stop()
+        direct = clickhouse_url.rsplit("/", 1)[0] + f"/{database}"
+        logged = _assert_exactly_the_acked(direct, stream)
+        assert green, svc.logs()[-2000:]
+        # accepted while ClickHouse was down; a refusal can only be a client timeout on a loaded machine
+        assert accepted_while_down > 0 and set(stream.refused) <= {0}, stream.refused
+        assert "Traceback" not in svc.logs()
+        assert "ClickHouse is unreachable" in svc.logs()
+        print(f"\nclickhouse down at start-up: {accepted_while_down} events accepted while down, "
+              f"{len(logged)} counted, duplicates 0, /ready green {green_after:.2f}s after it returned")
+    finally:
+        svc.stop()
+        proxy.stop()

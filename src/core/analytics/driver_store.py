@@ -4,6 +4,7 @@ Rows are always sent as data, never inlined in INSERT text (old servers hang on 
 failures surface as `AnalyticsUnavailable` so the worker retries instead of dead-lettering.
 """
 
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from urllib.parse import unquote, urlsplit
@@ -21,6 +22,9 @@ class DriverStore:
     kind = "clickhouse"
 
     def __init__(self, url: str) -> None:
+        # The driver logs every failed connect as a warning with a full traceback (one per retry
+        # during an outage); callers raise AnalyticsUnavailable and log outages once themselves.
+        logging.getLogger("clickhouse_driver.connection").setLevel(logging.ERROR)
         parts = urlsplit(url)
         self._kwargs = {
             "host": parts.hostname or "127.0.0.1",

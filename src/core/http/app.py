@@ -28,19 +28,29 @@ Accepted events (202) are durably buffered before the answer and counted exactly
 
 
 def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
-               on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+               on_shutdown: Callable[[], None] | None = None,
+               worker_gate: Callable[[threading.Event], bool] | None = None) -> FastAPI:
+    """`worker_gate(stopping)` runs in the worker's thread before it drains anything and returns
+    whether to go on (bootstrap uses it to apply analytics migrations the store was down for, while
+    collect keeps accepting into the durable buffer)."""
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        worker_thread = None
+        worker_thread, stopping = None, threading.Event()
         start_core(core)
         if core.settings().worker_enabled:
             worker = core.worker()
-            worker_thread = threading.Thread(target=worker.run_forever, name="ut-worker", daemon=True)
+
+            def work() -> None:
+                if worker_gate is None or worker_gate(stopping):
+                    worker.run_forever()
+
+            worker_thread = threading.Thread(target=work, name="ut-worker", daemon=True)
             worker_thread.start()
             core.background().start()  # modules' periodic tasks live where the worker lives
         core.metrics().track_backlog(lambda: core.buffer().backlog())
         yield
         if worker_thread is not None:
+            stopping.set()
             core.background().stop()
             core.worker().stop()
             worker_thread.join(timeout=15)

@@ -27,6 +27,8 @@ class Readiness(BaseModel):
     buffer_oldest_age_s: float | None = None
     buffer_durability: str | None = None
     worker: str | None = None
+    # "pending: <why>" while `utrack serve` waits for the analytics store to apply its migrations.
+    analytics_migrations: str | None = None
 
 
 @router.get("/health", response_model=Health, summary="Is the process up")
@@ -81,6 +83,10 @@ def ready(request: Request, engine: Engine = Depends(Provide["core.engine"]),
     if status is not None:
         body.worker = "ok" if status.ok and status.detail == "ok" else status.detail
         ok = ok and status.ok
+    deferred = getattr(request.app.state, "analytics_migrations", None)
+    if deferred is not None:
+        body.analytics_migrations = deferred.state
+        ok = ok and deferred.state == "ok"
     body.status = "ok" if ok else "unavailable"
     return json_response(body.model_dump(), 200 if ok else 503)
 
