@@ -23,7 +23,8 @@ class QueryRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     site_id: str
     metrics: list[str] = Field(description="visitors, visits, pageviews, views_per_visit, bounce_rate, "
-                               "visit_duration, events, percentage.")
+                               "visit_duration, events, percentage, conversion_rate (with an event:goal "
+                               "dimension or filter).")
     date_range: str | list[str] = Field(description="day, 7d, 28d, 30d, month, 6mo, 12mo, year, all, or "
                                         "[from, to] as dates in the site's time zone (both inclusive).")
     dimensions: list[str] = Field(default_factory=list)
@@ -65,6 +66,9 @@ EXAMPLES = {
     "timeseries": {"summary": "Daily visitors, empty days as zeros", "value": {
         "site_id": "site_…", "metrics": ["visitors", "pageviews"], "date_range": ["2026-03-01", "2026-03-31"],
         "dimensions": ["time:day"], "include": {"time_labels": True}}},
+    "goals": {"summary": "Conversions and conversion rate per goal", "value": {
+        "site_id": "site_…", "metrics": ["visitors", "events", "conversion_rate"], "date_range": "30d",
+        "dimensions": ["event:goal"]}},
     "props": {"summary": "A custom event broken down by one of its props", "value": {
         "site_id": "site_…", "metrics": ["events", "visitors"], "date_range": "30d",
         "dimensions": ["event:props:plan"], "filters": [["is", "event:name", ["signup"]]]}},
