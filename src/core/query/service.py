@@ -104,6 +104,8 @@ class QueryService:
         base = self._counts(plan.base(), site, window, include_bots, goals) if "conversion_rate" in plan.metrics else {}
         if fill is not None:
             rows = {(k,): rows.get((k,), {}) for k in fill}
+        if not plan.dimensions and not rows:
+            rows = {(): {}}  # an aggregate always answers one row, of zeros when nothing happened
         return {key: _metrics(plan, n, total.get((), {}), base.get(plan.base_key(key), {})) for key, n in rows.items()}
 
     def _days(self, site: SiteInfo, request: QueryRequest, zone: ZoneInfo) -> tuple[date, date]:

@@ -240,3 +240,13 @@ def test_time_labels_zero_fill_ordering_pagination_and_comparison(crowd):
     for row in page.results:
         assert row.comparison.metrics == before.get(tuple(row.dimensions), [0])
     assert page.meta["comparison_date_range"] == ["2026-03-22", "2026-03-26"]
+
+
+def test_an_aggregate_over_a_range_without_events_is_one_row_of_zeros(crowd):
+    site, _, engine = crowd
+    got, _ = _run(engine, site, metrics=["visitors", "visits", "pageviews", "events"],
+                  date_range=["2020-01-01", "2020-01-31"])
+    assert got == {(): [0, 0, 0, 0]}
+    by_page, _ = _run(engine, site, metrics=["visitors"], dimensions=["event:page"], date_range=["2020-01-01",
+                                                                                                "2020-01-31"])
+    assert by_page == {}  # a breakdown of nothing has no rows
