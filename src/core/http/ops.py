@@ -63,13 +63,14 @@ def ready(request: Request, engine: Engine = Depends(Provide["core.engine"]),
     check("database", sql)
     check("redis", redis.ping)
     check("clickhouse", analytics.ping)
-    body = Readiness(status="ok", checks=checks)
+    backlog = oldest = None
     try:
-        body.buffer_backlog = buffer.backlog()
-        body.buffer_oldest_age_s = round(buffer.oldest_age_s(), 3)
+        backlog, oldest = buffer.backlog(), round(buffer.oldest_age_s(), 3)
         checks["buffer"] = "ok"
     except Exception as exc:
         checks["buffer"] = f"error: {type(exc).__name__}: {exc}"[:300]
+    # built once every check is in: pydantic copies `checks`, later keys would not reach the answer
+    body = Readiness(status="ok", checks=checks, buffer_backlog=backlog, buffer_oldest_age_s=oldest)
     ok = all(v == "ok" for v in checks.values())
     core = request.app.state.core
     try:
