@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     env: str = Field("production", description="`development` lets `utrack serve`/`worker` start with the "
                      "public development UT_SECRET_KEY (what `make run` sets); anything else refuses it.")
 
+    # Async routes' store calls (core.http.store_calls): off the event loop, bounded in time and number.
+    store_timeout_s: float = Field(2.0, gt=0, description="Longest a collect or server-ingest request waits "
+                                   "for its stores before answering 503 + Retry-After; also the Redis "
+                                   "client's connect and socket timeout.")
+    store_threads: int = Field(64, ge=1, description="Threads the async routes' store calls may use at once.")
+
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'utrack.sqlite3'}"
 

@@ -13,6 +13,7 @@ from core.http import collect, goals, ops, query, server_api, stats
 from core.http.cors import CollectCors
 from core.http.request_metrics import RequestMetrics
 from core.http.responses import json_response
+from core.http.store_calls import StoreCalls
 from core.ingest.service import IngestUnavailable
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
                    *routers):
         app.include_router(router)
     app.state.core = core  # for the async resolvers of the hot path (core.http.deps)
+    app.state.store_calls = StoreCalls(timeout_s=core.settings().store_timeout_s,
+                                       max_threads=core.settings().store_threads)
     app.add_middleware(CollectCors)
     app.add_middleware(RequestMetrics, metrics=core.metrics())
 

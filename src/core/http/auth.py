@@ -7,6 +7,7 @@ real key that may not do this (a public key reading stats, or another site's key
 from dependency_injector.wiring import Provide, inject
 from fastapi import Depends, HTTPException, Path, Query, Request
 
+from core.http.store_calls import store_call
 from core.tenancy.service import SiteInfo, TenancyService
 
 
@@ -36,10 +37,10 @@ def _check_owner(owner: str, site_id: str) -> None:
         raise HTTPException(403, "this key does not belong to the requested site")
 
 
-@inject
-def secret_key_site(request: Request, tenancy: TenancyService = Depends(Provide["core.tenancy"])) -> str:
-    """The site whose secret key was presented."""
-    return _secret_owner(request, tenancy)
+async def secret_key_site(request: Request) -> str:
+    """The site whose secret key was presented. Async, the lookup in a store thread: this guards the
+    hot `POST /api/v1/events`, which must answer 503 in time when the database hangs."""
+    return await store_call(request, _secret_owner, request, request.app.state.core.tenancy())
 
 
 @inject

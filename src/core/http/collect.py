@@ -2,23 +2,20 @@
 
 Browser calls name their site by `site_id`; the request's origin must be one of the site's.
 Bodies may be JSON or `text/plain` (what `navigator.sendBeacon` sends), optionally gzipped.
+The ingest call (site lookup, edge, buffer append) runs off the event loop (core.http.store_calls).
 """
 
 import base64
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-import redis
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from sqlalchemy.exc import OperationalError
 
-from core.buffer.port import BufferUnavailable
 from core.config.settings import Settings
 from core.http.body import read_json
 from core.http.context import request_context
 from core.http.deps import current_settings, ingest_service
 from core.http.responses import CollectResponse, ErrorResponse, json_response
+from core.http.store_calls import store_call
 from core.ingest.service import IngestResult, IngestService, OriginNotAllowed
 
 router = APIRouter(prefix="/collect", tags=["collect"])
@@ -51,33 +48,13 @@ def _origin(request: Request) -> str | None:
     return None
 
 
-def _store_of(exc: Exception) -> str:
-    if isinstance(exc, BufferUnavailable):
-        return "buffer"
-    return "database" if isinstance(exc, OperationalError) else "redis"
-
-
-@contextmanager
-def store_outage_as_503(request: Request) -> Iterator[None]:
-    """A store that cannot be reached answers 503 with Retry-After: nothing of the request was
-    buffered, so the client's retry records it once. Logged once per outage, not per request."""
-    metrics = request.app.state.core.metrics()
+async def collect_browser(ingest: IngestService, items: list, request: Request,
+                          forced: str | None = None) -> IngestResult:
+    """The browser collect path (origin check included), shared by core's and modules' collect routes;
+    the ingest call runs in a store thread, at most UT_STORE_TIMEOUT_S."""
+    ctx, origin = request_context(request), _origin(request)
     try:
-        yield
-    except (BufferUnavailable, redis.ConnectionError, redis.TimeoutError, OperationalError) as exc:
-        store = _store_of(exc)
-        metrics.outage(store).failed(exc)
-        metrics.unavailable.labels(store).inc()
-        raise HTTPException(503, f"{store} temporarily unavailable, retry",
-                            headers={"Retry-After": "1"}) from None
-    metrics.outages_over()
-
-
-def collect_browser(ingest: IngestService, items: list, request: Request, forced: str | None = None) -> IngestResult:
-    """The browser collect path (origin check included), shared by core's and modules' collect routes."""
-    try:
-        with store_outage_as_503(request):
-            return ingest.collect_browser(items, request_context(request), _origin(request), forced)
+        return await store_call(request, ingest.collect_browser, items, ctx, origin, forced)
     except OriginNotAllowed as exc:
         raise HTTPException(403, str(exc)) from exc
 
@@ -88,7 +65,7 @@ async def collect_one(request: Request, forced: str | None = None) -> Response:
     `forced` sets the event's `type`. It resolves core's singletons without leaving the event loop."""
     core = request.app.state.core
     body = await read_json(request, core.settings().max_body_bytes)
-    return answer(collect_browser(core.ingest(), [body], request, forced))
+    return answer(await collect_browser(core.ingest(), [body], request, forced))
 
 
 @router.post("/pageview", status_code=202, response_model=CollectResponse, responses=_ERRORS,
@@ -119,18 +96,18 @@ async def collect_batch(request: Request, ingest: IngestService = Depends(ingest
         raise HTTPException(413, f"at most {settings.max_batch_events} events per batch, got {len(events)}")
     if not events:
         raise HTTPException(400, "the batch has no events")
-    return answer(collect_browser(ingest, events, request))
+    return answer(await collect_browser(ingest, events, request))
 
 
 @router.get("/p.gif", summary="Tracking pixel (no JavaScript)", response_class=Response,
             responses={202: {"content": {"image/gif": {}}}})
-def pixel(request: Request, site_id: str = Query(..., max_length=64), url: str = Query("", max_length=2048),
+async def pixel(request: Request, site_id: str = Query(..., max_length=64), url: str = Query("", max_length=2048),
           referrer: str = Query("", max_length=2048), name: str = Query("", max_length=200),
           ingest: IngestService = Depends(ingest_service)) -> Response:
     """`<img src="/collect/p.gif?site_id=...&url=...">` records a pageview (or the event `name`)."""
     event = {"site_id": site_id, "url": url, "referrer": referrer,
              "type": "event" if name else "pageview", "name": name}
-    result = collect_browser(ingest, [event], request)
+    result = await collect_browser(ingest, [event], request)
     headers = {"Cache-Control": "no-store"}
     if result.rejected:
         # Header values must be latin-1: keep the reason readable, drop what cannot be sent.

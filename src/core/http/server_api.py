@@ -3,6 +3,7 @@
 Takes one event or an array of up to `UT_MAX_SERVER_BATCH_EVENTS` in the seed format
 (`userId`, `eventName`, `timestamp`, `properties`). When `X-Signature: sha256=<hex>` is sent, it
 must be the HMAC-SHA256 of the raw body under the secret key, proving the body was not altered.
+The key lookup and the ingest call each run off the event loop (core.http.store_calls).
 """
 
 import hashlib
@@ -13,10 +14,11 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from core.config.settings import Settings
 from core.http.auth import presented_key, secret_key_site
 from core.http.body import parse_json, read_body
-from core.http.collect import answer, store_outage_as_503
+from core.http.collect import answer
 from core.http.context import request_context
 from core.http.deps import current_settings, ingest_service
 from core.http.responses import CollectResponse, ErrorResponse
+from core.http.store_calls import store_call
 from core.ingest.service import IngestService
 
 router = APIRouter(prefix="/api/v1", tags=["server ingest"])
@@ -47,5 +49,4 @@ async def server_events(request: Request, site_id: str = Depends(secret_key_site
         raise HTTPException(413, f"at most {settings.max_server_batch_events} events per call")
     if not items:
         raise HTTPException(400, "no events in the body")
-    with store_outage_as_503(request):
-        return answer(ingest.collect_server(items, site_id, request_context(request)))
+    return answer(await store_call(request, ingest.collect_server, items, site_id, request_context(request)))

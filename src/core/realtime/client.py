@@ -2,6 +2,8 @@
 
 The in-process one (fakeredis) speaks the same API, so every module's cache code is one code
 path; it holds only data that may be lost with the process (presence, caches, dedup hints).
+Timeouts are short (`UT_STORE_TIMEOUT_S`): a hung Redis (accepting connections, never answering)
+must free the threads waiting on it soon. The worker's blocking read (UT_WORKER_POLL_MS) stays below it.
 """
 
 import redis
@@ -11,7 +13,9 @@ from core.config.settings import Settings
 
 def build_redis(settings: Settings) -> redis.Redis:
     if settings.redis_url:
-        return redis.Redis.from_url(settings.redis_url, socket_timeout=5, health_check_interval=30)
+        timeout = settings.store_timeout_s
+        return redis.Redis.from_url(settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout,
+                                    health_check_interval=30)
     import fakeredis
 
     return fakeredis.FakeRedis(server=fakeredis.FakeServer())
