@@ -32,7 +32,8 @@ class Readiness(BaseModel):
 
 
 @router.get("/health", response_model=Health, summary="Is the process up")
-def health() -> Health:
+async def health() -> Health:
+    """Answered on the event loop itself: no thread pool a hung store could fill stands in its way."""
     return Health(status="ok")
 
 
