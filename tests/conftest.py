@@ -51,6 +51,17 @@ def pg_session_factory(postgres_url):
 
 
 @pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own on a free port (no persistence), for tests that stop,
+    freeze or restart it: the shared server on 6379 is never touched. SIGKILL ends it even frozen."""
+    from tests.faults import OwnRedis
+
+    server = OwnRedis(tmp_path / "redis").start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
 def redis_client(redis_url):
     """A real Redis client (db 0); each test deletes the keys it made (use `unique` in their names)."""
     import redis

@@ -17,12 +17,10 @@ import uuid
 from pathlib import Path
 
 import httpx
-import pytest
 
 from core.config.settings import Settings
 from tests.e2e.harness import Service, wait_for
 from tests.e2e.test_ingest_faults import _logged
-from tests.faults import OwnRedis
 
 ORIGIN = {"Origin": "https://shop.example"}
 FROZEN_S = 10
@@ -137,15 +135,6 @@ class HealthPoller:
         self._proc.wait(10)
         rows = [line.split() for line in self.out.read_text().splitlines() if line.count(" ") == 2]
         self.samples = [(float(t), float(d), int(st)) for t, d, st in rows]
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = OwnRedis(tmp_path / "redis").start()
-    yield server
-    if server.proc is not None and server.proc.poll() is None:
-        server.proc.send_signal(signal.SIGCONT)  # when the test failed while it was frozen
-    server.kill()
 
 
 def test_a_hung_redis_costs_its_own_requests_only(tmp_path, postgres_url, clickhouse_url, own_redis, unique):

@@ -19,7 +19,7 @@ import pytest
 from core.analytics.driver_store import DriverStore
 from core.config.settings import Settings
 from tests.e2e.harness import UTRACK, Service, wait_for
-from tests.faults import OwnRedis, Proxy
+from tests.faults import Proxy
 from tests.servers import free_port
 
 ORIGIN = {"Origin": "https://shop.example"}
@@ -87,13 +87,6 @@ class ReadyPoller:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(10)
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = OwnRedis(tmp_path / "redis").start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture

@@ -12,16 +12,8 @@ from fastapi.testclient import TestClient
 from bootstrap.app import create_app
 from bootstrap.migrate import migrate_all
 from core.config.settings import Settings
-from tests.faults import OwnRedis
 
 ORIGIN = {"Origin": "https://shop.example"}
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = OwnRedis(tmp_path / "redis").start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture

@@ -16,13 +16,6 @@ STREAM = "ut:faults"
 CLAIM_IDLE_MS = 60_000  # long: anything faster than this is a consumer taking back its own entries
 
 
-@pytest.fixture
-def own_redis(tmp_path):
-    server = OwnRedis(tmp_path / "redis").start()
-    yield server
-    server.kill()
-
-
 def _buffer(server: OwnRedis, consumer: str = "w1") -> RedisStreamBuffer:
     return RedisStreamBuffer(server.client(), stream=STREAM, claim_idle_ms=CLAIM_IDLE_MS, consumer=consumer)
 
