@@ -8,17 +8,18 @@ minus first event time; the engagement event sent when the last page is left cou
 one-page visit has a duration too. Sessions with a bot's event are left out unless asked for.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from core.analytics.time_range import UtcRange
+from core.query import buckets as query_buckets
 from core.tenancy.service import SiteInfo
 from tracking.sessions.clickhouse.stores import SessionNumbers, SessionStore
 from tracking.sessions.schemas import Timeseries, TimeseriesPoint
-from tracking.sessions.service.clock import local_span, window_params, zone_of
+from tracking.sessions.service.clock import window_params, zone_of
 
 INTERVALS = ("hour", "day", "week", "month")
 METRICS = ("pageviews", "visitors", "visits", "bounce_rate", "visit_duration", "views_per_visit")
-MAX_HOURLY_DAYS = 93  # 2,232 buckets: enough for a quarter, not a decade of empty hours
+MAX_HOURLY_DAYS = query_buckets.MAX_HOURLY_DAYS  # 2,232 buckets: a quarter, not a decade of empty hours
 
 
 class InvalidQuery(ValueError):
@@ -72,23 +73,8 @@ class SessionStatsService:
 
 
 def buckets(window: UtcRange, site: SiteInfo, interval: str) -> list[tuple[int | date, str]]:
-    """Every bucket of the window, as (the key ClickHouse returns, its label), empty ones included."""
+    """Every bucket of the window, as (the key ClickHouse returns, its label), empty ones included:
+    the query engine's buckets (core.query.buckets), so both report paths bucket alike."""
     zone = zone_of(site)
-    if interval == "hour":  # UTC hours from local midnight: each is one local hour, DST days have 23 or 25
-        first, last = int(window.start.timestamp()), int(window.end.timestamp())
-        return [(t, datetime.fromtimestamp(t, zone).isoformat()) for t in range(first, last, 3600)]
-    first_day, last_day = local_span(window, zone)
-    if interval == "week":
-        first_day -= timedelta(days=first_day.weekday())
-    elif interval == "month":
-        first_day = first_day.replace(day=1)
-    days, day = [], first_day
-    while day <= last_day:
-        days.append((day, day.isoformat()))
-        day = (day + timedelta(days=7) if interval == "week" else
-               _next_month(day) if interval == "month" else day + timedelta(days=1))
-    return days
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    keys = query_buckets.every_bucket(window, zone, interval)
+    return [(key, query_buckets.label(interval, key, zone)) for key in keys]
