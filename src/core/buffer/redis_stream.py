@@ -86,6 +86,12 @@ class RedisStreamBuffer:
     def read(self, max_records: int, block_ms: int) -> list[BufferRecord]:
         try:
             return self._read(max_records, block_ms)
+        except _OUTAGE:
+            # A read whose answer we never got (a hung or restarting Redis) may still have been
+            # served: its entries now sit in our pending list, and `>` never returns them again.
+            # Read our own pending entries first next time (as redelivered: checked against the log).
+            self._own_cursor = "0"
+            raise
         except redis.ResponseError as exc:
             if "NOGROUP" not in str(exc):
                 raise
