@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from fastapi import Request
 
+from core.http.store_calls import request_deadline
 from core.ingest.context import RequestContext
 
 _FORWARDED_HEADERS = ("dnt", "sec-gpc", "accept-language")
@@ -63,4 +64,5 @@ def request_context(request: Request) -> RequestContext:
         user_agent=request.headers.get("user-agent", ""),
         received_ms=int(time.time() * 1000),
         headers={h: request.headers[h] for h in _FORWARDED_HEADERS if h in request.headers},
+        commit_by=request_deadline(request),
     )

@@ -48,15 +48,24 @@ class StoreCalls:
         raise StoreTimeout(f"no answer from the stores within {self.timeout_s:g}s")
 
 
-async def store_call(request: Request, call: Callable[..., T], *args: object) -> T:
-    """`call(*args)` through the app's StoreCalls; a store outage or timeout answers 503. The
-    request's calls share one deadline (the key lookup and the ingest of `/api/v1/events`)."""
-    calls: StoreCalls = request.app.state.store_calls
+def request_deadline(request: Request) -> float | None:
+    """The request's one store deadline (anyio's clock, which is time.monotonic() on asyncio), shared
+    by its calls (the key lookup and the ingest of `/api/v1/events`). The ingest path also checks it
+    before buffering (RequestContext.commit_by), so an abandoned call never buffers after its 503."""
+    calls: StoreCalls | None = getattr(request.app.state, "store_calls", None)
+    if calls is None:
+        return None
     deadline = getattr(request.state, "store_deadline", None)
     if deadline is None:
         deadline = request.state.store_deadline = calls.deadline()
+    return deadline
+
+
+async def store_call(request: Request, call: Callable[..., T], *args: object) -> T:
+    """`call(*args)` through the app's StoreCalls; a store outage or timeout answers 503."""
+    deadline = request_deadline(request)
     with store_outage_as_503(request):
-        return await calls.run(deadline, call, *args)
+        return await request.app.state.store_calls.run(deadline, call, *args)
 
 
 def _store_of(exc: Exception) -> str:

@@ -13,6 +13,9 @@ class RequestContext:
     # Set per event by the edge when the visitor must not be identified (DNT/GPC policy, consent):
     # enrichers then keep nothing finer than the country.
     anonymous: bool = False
+    # time.monotonic() after which the HTTP caller has answered 503 and given up: past it nothing
+    # may be buffered, or an event answered 503 would be counted (None: no deadline).
+    commit_by: float | None = None
 
 
 class Enricher(Protocol):

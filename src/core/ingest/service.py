@@ -6,6 +6,7 @@ The site's DNT/GPC policy and the event's consent decide, per event, whether it 
 whether the visitor may be identified (see core.privacy.policy).
 """
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +30,11 @@ class OriginNotAllowed(PermissionError):
 
 class IngestUnavailable(RuntimeError):
     """An edge sink failed: nothing of the request was buffered; the caller answers 503 and retries."""
+
+
+class IngestTooLate(IngestUnavailable):
+    """The request's deadline passed before its events were buffered: they are not, so the 503
+    the caller already answered is true, and its retry counts them once."""
 
 
 @dataclass(slots=True)
@@ -118,6 +124,8 @@ class IngestService:
 
     def _commit(self, records: list[dict], result: IngestResult, private: list[dict | None],
                 ctx: RequestContext) -> IngestResult:
+        if ctx.commit_by is not None and time.monotonic() > ctx.commit_by:
+            raise IngestTooLate("the caller gave up waiting (UT_STORE_TIMEOUT_S): nothing buffered")
         if records:
             # Sinks (e.g. an ad-platform outbox) run BEFORE the buffer append: if one fails, nothing was
             # buffered and the caller's retry records everything once. The other order could buffer the

@@ -132,3 +132,21 @@ def test_an_unparsable_referrer_does_not_cost_the_other_events(ingest, buffer, s
     result = ingest.collect_browser(items, CTX, origin=None)
     assert result.accepted == 2
     assert [r["referrer_domain"] for r in buffer.records()] == ["", ""]
+
+
+def test_nothing_is_buffered_once_the_callers_deadline_has_passed(ingest, buffer, site):
+    """The HTTP layer answers 503 at its deadline and leaves the call running: the call must then
+    not buffer, or an event answered 503 would be counted (and counted again on the retry)."""
+    import dataclasses
+    import time
+
+    from core.ingest.service import IngestTooLate
+
+    event = {"site_id": site.site_id, "type": "pageview", "url": "https://www.example.com/"}
+    late = dataclasses.replace(CTX, commit_by=time.monotonic() - 0.001)
+    with pytest.raises(IngestTooLate):
+        ingest.collect_browser([event], late, origin="https://www.example.com")
+    assert buffer.records() == []
+    in_time = dataclasses.replace(CTX, commit_by=time.monotonic() + 60)
+    assert ingest.collect_browser([event], in_time, origin="https://www.example.com").accepted == 1
+    assert len(buffer.records()) == 1
