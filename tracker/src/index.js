@@ -19,6 +19,7 @@ let consent; // {analytics, marketing} once ut.consent() was called
 let held = []; // events waiting for consent (data-require-consent), sent if analytics is granted
 let current; // url of the current page; 0 when data-exclude matches it
 let landing; // url of the page as loaded (0 when excluded): Web Vitals belong to it
+let uid; // ut.identify(id): the site's user id, sent with this page's later events (hashed by the server)
 
 cfg.readConfig(d.currentScript);
 setEndpoint(cfg.api);
@@ -36,7 +37,7 @@ const deliver = (event, now) => {
 // nothing leaves before ut.consent(), and nothing at all unless analytics was granted.
 const send = (type, name, fields, now, url) => {
   if (off) return;
-  const event = { site_id: cfg.site, type, name, url: url || current || pageUrl(cfg.hashRouting), event_id: uuid(), ts: Date.now(), ...fields };
+  const event = { site_id: cfg.site, type, name, url: url || current || pageUrl(cfg.hashRouting), event_id: uuid(), ts: Date.now(), user_id: uid, ...fields };
   if (!cfg.requireConsent) deliver(event, now);
   else if (!consent) held.push([event, now]);
   else if (consent.analytics) deliver(event, now);
@@ -47,6 +48,7 @@ const onHide = () => {
   beacon();
 };
 
+ut.identify = (id) => (uid = id == null ? id : '' + id);
 ut.track = (name, props) => send('event', name, { props });
 // GA4 names (view_item, add_to_cart, begin_checkout, purchase...), payload as in the README.
 ut.ecommerce = (name, ecommerce) => send('ecommerce', name, { ecommerce }, name == 'purchase');

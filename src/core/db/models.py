@@ -1,4 +1,4 @@
-"""Core's transactional tables: tenancy (sites, keys), daily salts, dead letters and goals."""
+"""Core's transactional tables: tenancy (sites, keys), daily salts, user-id keys, dead letters and goals."""
 
 from datetime import date, datetime
 
@@ -37,6 +37,16 @@ class DailySalt(Base):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     salt: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class UserKey(Base):
+    """A site's secret for user-id pseudonyms (core.tenancy.pseudonyms); deleting it unlinks them all."""
+
+    __tablename__ = "core_user_keys"
+
+    site_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class DeadLetter(Base):

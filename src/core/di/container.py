@@ -29,6 +29,7 @@ from core.query.goals import GoalService
 from core.query.service import QueryService
 from core.realtime.client import build_redis
 from core.stats.registry import StatsRegistry
+from core.tenancy.pseudonyms import UserPseudonyms
 from core.tenancy.salts import DailySalts
 from core.tenancy.service import TenancyService
 
@@ -47,6 +48,7 @@ class CoreContainer(containers.DeclarativeContainer):
 
     tenancy = providers.Singleton(TenancyService, uow=uow.provider)
     salts = providers.Singleton(DailySalts, uow=uow.provider)
+    pseudonyms = providers.Singleton(UserPseudonyms, uow=uow.provider)  # user ids -> HMAC pseudonyms
     dead_letters = providers.Singleton(DeadLetters, uow=uow.provider)
     bus = providers.Singleton(EventBus, max_attempts=settings.provided.bus_max_attempts,
                               dead_letters=dead_letters)
@@ -63,7 +65,8 @@ class CoreContainer(containers.DeclarativeContainer):
 
     redactor = providers.Singleton(Redactor, settings.provided.pii_keys, settings.provided.secret_key)
     edge = providers.Singleton(Edge, salts=salts, enrichers=enrichers,
-                               clock_skew_max_s=settings.provided.clock_skew_max_s, redactor=redactor)
+                               clock_skew_max_s=settings.provided.clock_skew_max_s, redactor=redactor,
+                               pseudonyms=pseudonyms)
     ingest = providers.Singleton(IngestService, edge=edge, buffer=buffer, tenancy=tenancy, metrics=metrics,
                                  event_types=event_types, sinks=edge_sinks)
 

@@ -3,8 +3,10 @@
 The raw IP and user agent are used here (visitor hash, enrichers) and go no further: records
 carry only the salted `visitor_id`. Timestamps are corrected for client clock skew, and every
 event gets an `event_id` so duplicates can be dropped downstream. PII in the URL, referrer, event
-name, prop keys and values, user id and a module's payload is redacted before anything else sees
-the record (here, once, so no module has to remember; see core.privacy.redaction). An anonymous event (DNT/GPC
+name, prop keys and values and a module's payload is redacted before anything else sees
+the record (here, once, so no module has to remember; see core.privacy.redaction). A user id
+(server `userId`, browser `user_id` from `ut.identify()`) is kept only as its keyed pseudonym
+(core.tenancy.pseudonyms), whatever it looks like. An anonymous event (DNT/GPC
 policy, no analytics consent) gets a random visitor id and keeps no geo beyond the country.
 """
 
@@ -21,6 +23,7 @@ from core.bus.events import EVENT_COLUMNS
 from core.ingest.context import Enricher, RequestContext
 from core.ingest.schemas import BrowserEvent, ServerEvent
 from core.privacy.redaction import Redactor
+from core.tenancy.pseudonyms import UserPseudonyms
 from core.tenancy.salts import DailySalts
 
 PAGEVIEW_NAMES = frozenset({"pageview", "page_view"})
@@ -30,8 +33,10 @@ _PRECISE_GEO = {c.name: c.default for c in EVENT_COLUMNS if c.precise_geo}
 
 class Edge:
     def __init__(self, *, salts: DailySalts, enrichers: Sequence[Enricher] = (),
-                 clock_skew_max_s: int = 86_400, redactor: Redactor | None = None) -> None:
+                 clock_skew_max_s: int = 86_400, redactor: Redactor | None = None,
+                 pseudonyms: UserPseudonyms | None = None) -> None:
         self._salts = salts
+        self._pseudonyms = pseudonyms or UserPseudonyms(uow=salts.uow)
         self._enrichers = list(enrichers)
         self._skew_max_ms = clock_skew_max_s * 1000
         self._redactor = redactor or Redactor()
@@ -46,6 +51,8 @@ class Edge:
             visitor_id=_random_visitor() if anonymous else self._salts.visitor_id(event.site_id, ctx.ip,
                                                                                    ctx.user_agent))
         record["consent_marketing"] = int(marketing)
+        if event.user_id and not anonymous:  # no consent to analytics: not linkable to a user either
+            record["user_id"] = self._pseudonyms.pseudonym(event.site_id, event.user_id)
         if data:
             record["data"] = orjson.dumps(self._redactor.payload(data, scope=event.site_id)).decode()
         if anonymous:
@@ -72,7 +79,7 @@ class Edge:
             name="pageview" if is_pageview else event.event_name, url=url, referrer=referrer,
             event_id=event.event_id, ts_ms=self._server_time(event.timestamp, ctx.received_ms),
             received_ms=ctx.received_ms, props=props, visitor_id=visitor)
-        record["user_id"] = self._redactor.text(event.user_id)  # an e-mail as user id is still PII
+        record["user_id"] = self._pseudonyms.pseudonym(site_id, event.user_id)  # never the raw id
         self._enrich(record, ctx)
         return record
 

@@ -48,6 +48,8 @@ class BrowserEvent(BaseModel):
     sent_at: int | None = Field(None, ge=0, description="Client time of sending, ms since epoch.")
     props: dict[PropKey, Scalar] = Field(default_factory=dict)
     consent: Consent | None = None
+    user_id: Annotated[str, StringConstraints(max_length=200)] = Field("", description=(
+        "The site's own id of a signed-in user (`ut.identify(id)`): stored only as a keyed pseudonym."))
 
     _props = field_validator("props")(_check_props)
 

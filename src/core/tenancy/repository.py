@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.db.models import ApiKey, DailySalt, DeadLetter, Site
+from core.db.models import ApiKey, DailySalt, DeadLetter, Site, UserKey
 
 
 class TenancyRepository:
@@ -42,6 +42,22 @@ class SaltRepository:
 
     def delete_before(self, day: date) -> int:
         return self._s.execute(delete(DailySalt).where(DailySalt.day < day)).rowcount or 0
+
+
+class UserKeyRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, site_id: str) -> bytes | None:
+        row = self._s.get(UserKey, site_id)
+        return row.secret if row else None
+
+    def add(self, site_id: str, secret: bytes) -> None:
+        self._s.add(UserKey(site_id=site_id, secret=secret))
+        self._s.flush()
+
+    def delete(self, site_id: str) -> bool:
+        return bool(self._s.execute(delete(UserKey).where(UserKey.site_id == site_id)).rowcount)
 
 
 class DeadLetterRepository:

@@ -25,6 +25,10 @@ class DailySalts:
         self._cache: dict[date, bytes] = {}
         self._lock = threading.Lock()
 
+    @property
+    def uow(self) -> Callable[[], UnitOfWork]:
+        return self._uow
+
     def salt_for(self, day: date | None = None) -> bytes:
         day = day or self._today()
         salt = self._cache.get(day)

@@ -121,9 +121,9 @@ def test_explicit_server_url_wins_over_properties(edge):
     assert record["pathname"] == "/explicit"
 
 
-def test_server_event_keeps_user_id_and_names_custom_events(edge):
+def test_server_event_keeps_a_user_pseudonym_and_names_custom_events(edge):
     record = server(edge, eventName="Purchase")
-    assert record["user_id"] == "user-42"
+    assert len(record["user_id"]) == 32 and "user-42" not in record["user_id"]  # see test_pseudonyms.py
     assert (record["type"], record["name"]) == ("event", "Purchase")
     assert server(edge, eventName="Page_View")["type"] == "pageview"
 

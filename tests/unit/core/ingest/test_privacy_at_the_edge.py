@@ -127,4 +127,5 @@ def test_server_events_give_enrichers_the_visitor_or_nothing(uow, spy):
         {"userId": "u1", "eventName": "signup", "ip": IP, "userAgent": UA}), "s1", server_ctx)
     assert (spy.seen[0].ip, spy.seen[0].user_agent) == ("", "")  # the calling server is not the visitor
     assert (spy.seen[1].ip, spy.seen[1].user_agent) == (IP, UA)
-    assert own["user_id"] == "[redacted]" and forwarded["user_id"] == "u1"
+    assert len(own["user_id"]) == 32 and "jane" not in own["user_id"]  # pseudonymised like any id
+    assert len(forwarded["user_id"]) == 32 and forwarded["user_id"] != own["user_id"]
