@@ -8,6 +8,7 @@ def installed_modules() -> tuple[TrackingModule, ...]:
     from tracking.device_intel.module import MODULE as device_intel
     from tracking.ecommerce.module import MODULE as ecommerce
     from tracking.geo_time.module import MODULE as geo_time
+    from tracking.insights.module import MODULE as insights
     from tracking.meta_capi.module import MODULE as meta_capi
     from tracking.page_analytics.module import MODULE as page_analytics
     from tracking.sessions.module import MODULE as sessions
@@ -18,4 +19,4 @@ def installed_modules() -> tuple[TrackingModule, ...]:
     # analytics projections' inserts. Enrichers are ordered by the columns they write and read
     # (bootstrap.columns), with this order breaking ties.
     return (active_users, device_intel, geo_time, page_analytics, tracker_script, web_vitals, sessions, ecommerce,
-            meta_capi)
+            meta_capi, insights)

@@ -196,3 +196,7 @@ class QueryStore:
     def first_event_ms(self, site_id: str) -> int:
         rows = self._store.query(FIRST_EVENT, {"site_id": site_id})
         return int(rows[0][0] or 0) if rows else 0
+
+
+# Public names for modules that render the engine's filters in their own SQL (insights); aliases only.
+Sql, render, event_condition, condition = _Sql, _render, _event_condition, _condition

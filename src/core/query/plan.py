@@ -208,3 +208,7 @@ def _page(request: QueryRequest) -> tuple[int, int]:
     if request.include.comparison not in (None, "previous_period"):
         raise QueryError(f"include.comparison: only 'previous_period', got {request.include.comparison!r}")
     return limit, offset
+
+
+# Public names for modules that apply the engine's filters to their own queries (insights).
+parse_filter = _filter

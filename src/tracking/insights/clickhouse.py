@@ -1,0 +1,136 @@
+"""All ClickHouse SQL of insights: fixed fragments, values only as `%(pN)s` parameters.
+
+Insights read the core events log and never write it. Each query returns the few columns the
+rule needs (unit, time, event id, which steps an event matches), sorted by unit and time, so
+the sequence logic (service) runs over one unit's events at a time. Only functions ClickHouse
+18.16 has are used. The query engine's filters are parsed and rendered by the engine's own
+fragments (core.query.plan, core.query.clickhouse): an `event:*` leaf tests the event, a `visit:*`
+leaf tests the event's visit, whose attributes are those of its first event by (ts_ms, event_id)
+(entry / exit page: its first / last pageview), computed here from the log.
+"""
+
+from collections.abc import Sequence
+
+from core.analytics.port import AnalyticsStore
+from core.query import clickhouse as engine
+from core.query.goals import page_regex
+from core.query.plan import Dimension, Filter, Leaf
+
+# Event types that are measurements of a page, not steps a visitor takes.
+TECHNICAL_TYPES = ("engagement", "vitals")
+UNITS = {"visitors": "visitor_id", "users": "user_id"}
+
+_RANGE = """site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s
+  AND ts_ms >= %(from_ms)s AND ts_ms < %(to_ms)s AND is_bot <= %(max_bot)s AND type NOT IN %(technical)s"""
+
+FUNNEL = """
+SELECT {unit} AS u, ts_ms, toString(event_id) AS eid, {mask} AS mask{group}
+FROM events
+WHERE """ + _RANGE + """ AND {unit_known} AND {stream} AND {where}
+ORDER BY u, ts_ms, eid
+"""
+# The breakdown by a visit attribute: the attribute of each event's visit, joined on the visit.
+FUNNEL_BY_VISIT = """
+SELECT u, ts_ms, eid, mask, b FROM (
+    SELECT {unit} AS u, ts_ms, toString(event_id) AS eid, {mask} AS mask, visitor_id, session_id
+    FROM events
+    WHERE """ + _RANGE + """ AND {unit_known} AND {stream} AND {where}
+) AS e ANY LEFT JOIN (
+    SELECT visitor_id, session_id, toString({attribute}) AS b FROM events
+    WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s AND session_id != 0
+    GROUP BY visitor_id, session_id
+) AS v USING (visitor_id, session_id)
+ORDER BY u, ts_ms, eid
+"""
+# Visits whose attribute passes a `visit:*` filter leaf (within the padded days of the query).
+_VISITS_WHERE = """(visitor_id, session_id) IN (
+    SELECT visitor_id, session_id FROM events
+    WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s AND session_id != 0
+    GROUP BY visitor_id, session_id HAVING {cond})"""
+_ORDER = "tuple(ts_ms, toString(event_id))"
+RETENTION = """
+SELECT {unit} AS u, ts_ms, toString(event_id) AS eid, {cohort} AS is_cohort, {back} AS is_return
+FROM events
+WHERE """ + _RANGE + """ AND {unit_known} AND (is_cohort OR is_return) AND {where}
+ORDER BY u, ts_ms, eid
+"""
+JOURNEY = """
+SELECT ts_ms, toString(event_id) AS eid, type, name, pathname, url, prop_keys, prop_values, session_id,
+    device_type, browser, os, country
+FROM events
+WHERE """ + _RANGE + """ AND {who}
+ORDER BY ts_ms, eid
+"""
+PATHS = """
+SELECT visitor_id, session_id, ts_ms, toString(event_id) AS eid, type, name, pathname, {anchor} AS is_anchor
+FROM events
+WHERE """ + _RANGE + """ AND session_id != 0 AND {where}
+  AND (visitor_id, session_id) IN (
+    SELECT visitor_id, session_id FROM events WHERE """ + _RANGE + """ AND session_id != 0 AND {anchor})
+ORDER BY visitor_id, session_id, ts_ms, eid
+"""
+
+
+def step_condition(q: engine.Sql, *, event: str | None, page: str | None, props: dict[str, str]) -> str:
+    if event is not None:
+        cond = f"(type != 'pageview' AND name = {q.value(event)})"
+    else:
+        cond = f"(type = 'pageview' AND match(pathname, {q.value(page_regex(page or '*'))}))"
+    for key, value in props.items():
+        cond += (f" AND has(prop_keys, {q.value(key)})"
+                 f" AND prop_values[indexOf(prop_keys, {q.value(key)})] = {q.value(value)}")
+    return f"({cond})"
+
+
+def filter_condition(q: engine.Sql, node: Filter | None) -> str:
+    """The engine's filter tree as a condition on each event (a `visit:*` leaf: on its visit)."""
+
+    def leaf_sql(leaf: Leaf) -> str:
+        if leaf.dimension.kind == "event":
+            return engine.event_condition(q, leaf)
+        return _VISITS_WHERE.format(cond=engine.condition(q, leaf, visit_attribute(leaf.dimension)))
+
+    return engine.render(node, leaf_sql)
+
+
+def visit_attribute(d: Dimension) -> str:
+    """A `visit:*` dimension as an aggregate over its visit's events."""
+    if d.page == "entry_page":
+        return f"argMinIf(pathname, {_ORDER}, type = 'pageview')"
+    if d.page == "exit_page":
+        return f"argMaxIf(pathname, {_ORDER}, type = 'pageview')"
+    return f"argMin({d.column}, {_ORDER})"
+
+
+def event_group(q: engine.Sql, d: Dimension) -> str:
+    """An `event:*` breakdown, read from each event."""
+    if d.prop_key:
+        return f"prop_values[indexOf(prop_keys, {q.value(d.prop_key)})]"
+    return d.column
+
+
+def funnel_sql(q: engine.Sql, *, unit: str, steps: Sequence[str], strict: bool, where: str,
+               breakdown: Dimension | None) -> str:
+    mask = "(" + " + ".join(f"if({c}, {1 << i}, 0)" for i, c in enumerate(steps)) + ")"
+    parts = {"unit": UNITS[unit], "mask": mask, "unit_known": _known(unit), "where": where,
+             "stream": "1" if strict else "mask > 0"}
+    if breakdown is not None and breakdown.kind == "visit":
+        return FUNNEL_BY_VISIT.format(attribute=visit_attribute(breakdown), **parts)
+    group = f", toString({event_group(q, breakdown)}) AS b" if breakdown is not None else ""
+    return FUNNEL.format(group=group, **parts)
+
+
+def retention_sql(*, unit: str, cohort: str, back: str, where: str) -> str:
+    return RETENTION.format(unit=UNITS[unit], unit_known=_known(unit), cohort=cohort, back=back, where=where)
+
+
+def _known(unit: str) -> str:
+    return "user_id != ''" if unit == "users" else "1"
+
+
+class InsightsStore:
+    def __init__(self, *, store: AnalyticsStore) -> None:
+        self._store = store
+
+    def rows(self, sql: str, params: dict) -> list[tuple]:
+        return self._store.query(sql, params)

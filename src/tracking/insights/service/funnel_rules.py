@@ -1,0 +1,109 @@
+"""The funnel rule as pure functions over one unit's events, so every mode is exact and testable.
+
+A unit's events come as `Hit(ts_ms, event_id, mask)` sorted by (ts_ms, event_id); bit i of `mask`
+says the event matches step i+1 (an event may match several steps; `mask == 0` is some other event,
+which only the `strict` order looks at). Events at the same millisecond happened "at once": their
+order inside that instant is unknown, so an instant ("block") may serve several consecutive steps
+in any order, each step by a different event. The window runs from the entry's time:
+a step counts when it happened at most `window_ms` after the entry.
+
+- `ordered`: each step at or after the previous one; other events in between are allowed. Taking
+  the longest run of next steps in every instant is optimal (a higher step reached at the same
+  time never closes a door a lower one keeps open), and gives each step its earliest time.
+- `strict`: the same, but the unit's next events must be the next steps: an instant whose events
+  are not all next steps ends the attempt after the steps it does hold.
+- `any`: steps in any order: step k counts once steps 1..k have all happened (distinct events)
+  within the window; its time is the instant that completed them.
+
+An attempt starts at an entry: an event matching step 1 (`any`: matching any step). With
+`first` entry a unit has one attempt (its first entry in the date range); with `every`, each
+entry in the range starts its own attempt. The answer of an attempt is the time (ms since its
+entry) at which it reached each step, up to the last step reached.
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+ORDERS = ("ordered", "strict", "any")
+ENTRIES = ("first", "every")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    ts_ms: int
+    event_id: str
+    mask: int
+    group: str = ""  # the breakdown value, read from an attempt's entry
+
+
+def attempts(hits: Sequence[Hit], *, steps: int, order: str, window_ms: int, entry: str,
+             start_ms: int, end_ms: int) -> Iterator[tuple[int, list[int]]]:
+    """(index of the entry hit, [ms from entry to step 1, 2, ...]) for each attempt of one unit."""
+    first_bit = (1 << steps) - 1 if order == "any" else 1
+    for i, hit in enumerate(hits):
+        if hit.mask & first_bit and start_ms <= hit.ts_ms < end_ms:
+            yield i, _reach(hits, i, steps, order, window_ms)
+            if entry == "first":
+                return
+
+
+def _reach(hits: Sequence[Hit], entry: int, steps: int, order: str, window_ms: int) -> list[int]:
+    t0 = hits[entry].ts_ms
+    deadline = t0 + window_ms
+    lo = entry  # events at the entry's millisecond happened at once with it, whatever their ids
+
+    while lo > 0 and hits[lo - 1].ts_ms == t0:
+        lo -= 1
+    if order == "any":
+        return _reach_any(hits, entry, lo, steps, deadline, t0)
+    times = [0]
+    level = 1
+    j = lo
+    while j < len(hits) and level < steps and hits[j].ts_ms <= deadline:
+        k = j
+        while k < len(hits) and hits[k].ts_ms == hits[j].ts_ms:
+            k += 1
+        block = [h.mask for idx, h in enumerate(hits[j:k], start=j) if idx != entry]
+        wanted = list(range(level, steps))  # 0-based step numbers still to reach, in order
+        m = _longest_prefix(block, wanted)
+        times.extend([hits[j].ts_ms - t0] * m)
+        level += m
+        if order == "strict" and m < len(block):
+            break  # some event of this instant is not a next step
+        j = k
+    return times
+
+
+def _reach_any(hits: Sequence[Hit], entry: int, lo: int, steps: int, deadline: int, t0: int) -> list[int]:
+    seen: list[int] = []
+    times: list[int] = []
+    j = lo
+    while j < len(hits) and hits[j].ts_ms <= deadline and len(times) < steps:
+        k = j
+        while k < len(hits) and hits[k].ts_ms == hits[j].ts_ms:
+            k += 1
+        seen.extend(h.mask for h in hits[j:k] if h.mask)
+        m = _longest_prefix(seen, list(range(steps)))
+        times.extend([hits[j].ts_ms - t0] * (m - len(times)))
+        j = k
+    return times
+
+
+def _longest_prefix(masks: Sequence[int], wanted: Sequence[int]) -> int:
+    """The largest m such that steps wanted[0..m) can each be served by a different event of
+    `masks` (bipartite matching, augmenting paths; instants hold a handful of events)."""
+    owner: dict[int, int] = {}  # event index -> step it serves
+
+    def assign(step: int, tried: set[int]) -> bool:
+        for e, mask in enumerate(masks):
+            if mask >> step & 1 and e not in tried:
+                tried.add(e)
+                if e not in owner or assign(owner[e], tried):
+                    owner[e] = step
+                    return True
+        return False
+
+    for m, step in enumerate(wanted):
+        if not assign(step, set()):
+            return m
+    return len(wanted)

@@ -1,0 +1,133 @@
+"""Retention: cohorts by the period of their cohort event, and who came back in each period after.
+
+Periods are local to the site's time zone (days, weeks starting Monday, calendar months), so a
+DST change never moves an event into the wrong day. A unit's cohort is the period of its first
+cohort event in the date range (or, `recurring`, every period in which it had one); it counts
+as returned in period p when it had a return event in the p-th period after its cohort's.
+A period that has not started yet is `null`, not 0. Retention across days needs identified users
+(`unit=users`, the default): anonymous visitor hashes change every day.
+"""
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from core.query import clickhouse as engine
+from core.tenancy.service import SiteInfo
+from tracking.insights.clickhouse import InsightsStore, retention_sql, step_condition
+from tracking.insights.schemas import RetentionAnswer, RetentionCohort
+from tracking.insights.service.window import InsightsError, Windows, params, parse_filters, where
+
+PERIODS = ("day", "week", "month")
+MAX_PERIODS = 60
+
+
+def period_start(day: date, period: str) -> date:
+    if period == "day":
+        return day
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def shift(start: date, period: str, n: int) -> date:
+    if period == "day":
+        return start + timedelta(days=n)
+    if period == "week":
+        return start + timedelta(weeks=n)
+    months = start.year * 12 + start.month - 1 + n
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def cohorts(units: Iterable[list[tuple[int, bool, bool]]], *, zone: ZoneInfo, period: str, periods: int,
+            first: date, last: date, recurring: bool) -> dict[date, tuple[int, list[int]]]:
+    """{cohort start: (size, [returned in period 1..N])} over one unit's (ts_ms, cohort?, return?) rows."""
+    starts = []
+    day = period_start(first, period)
+    while day <= last:
+        starts.append(day)
+        day = shift(day, period, 1)
+    out = {s: [0, [0] * periods] for s in starts}
+    for rows in units:
+        local = [(period_start(datetime.fromtimestamp(ts / 1000, UTC).astimezone(zone).date(), period), c, r)
+                 for ts, c, r in rows]
+        joined = sorted({p for p, c, _ in local if c and p in out})
+        # first occurrence: a unit belongs to the cohort of its first cohort event in the range
+        if not recurring:
+            first_event = next((p for p, c, _ in local if c and p in out), None)
+            joined = [first_event] if first_event is not None else []
+        back = {p for p, _, r in local if r}
+        for start in joined:
+            entry = out[start]
+            entry[0] += 1
+            for n in range(1, periods + 1):
+                if shift(start, period, n) in back:
+                    entry[1][n - 1] += 1
+    return {s: (v[0], v[1]) for s, v in out.items()}
+
+
+class RetentionService:
+    def __init__(self, *, store: InsightsStore, windows: Windows) -> None:
+        self._store = store
+        self._windows = windows
+
+    def analyse(self, site: SiteInfo, *, cohort_event: str, return_event: str, period: str, periods: int,
+                date_range, unit: str, recurring: bool, filters: list) -> RetentionAnswer:
+        if period not in PERIODS:
+            raise InsightsError(f"period: one of {', '.join(PERIODS)}, got {period!r}")
+        if not 1 <= periods <= MAX_PERIODS:
+            raise InsightsError(f"periods: 1 to {MAX_PERIODS}, got {periods}")
+        node = parse_filters(filters)
+        window = self._windows.resolve(site, date_range)
+        zone = ZoneInfo(site.timezone)
+        first = period_start(window.first, period)  # whole periods: a cohort is never cut in half
+        last_start = period_start(window.last, period)
+        start_ms = _local_ms(first, zone)
+        end_ms = _local_ms(shift(last_start, period, periods + 1), zone)
+        q = engine.Sql(params(site, start_ms, end_ms))
+        sql = retention_sql(unit=unit, cohort=_target(q, cohort_event), back=_target(q, return_event),
+                            where=where(q, node))
+        rows = self._store.rows(sql, q.params)
+        cohort_end_ms = _local_ms(shift(last_start, period, 1), zone)
+        found = cohorts(_by_unit(rows, start_ms, cohort_end_ms), zone=zone, period=period,
+                        periods=periods, first=first, last=last_start, recurring=recurring)
+        today = self._windows.clock().astimezone(zone).date()
+        answer = []
+        for start, (size, back) in sorted(found.items()):
+            started = [shift(start, period, n) <= today for n in range(1, periods + 1)]
+            answer.append(RetentionCohort(
+                cohort=start.isoformat(), size=size,
+                returned=[b if ok else None for b, ok in zip(back, started, strict=True)],
+                share=[(round(100 * b / size, 2) if size else 0.0) if ok else None
+                       for b, ok in zip(back, started, strict=True)]))
+        echo = {"cohort_event": cohort_event, "return_event": return_event, "period": period, "periods": periods,
+                "date_range": [first.isoformat(), last_start.isoformat()], "unit": unit, "recurring": recurring,
+                "filters": filters, "week_starts": "monday", "timezone": site.timezone}
+        return RetentionAnswer(query=echo, cohorts=answer)
+
+
+def _target(q: engine.Sql, name: str) -> str:
+    """`pageview` is any pageview; any other name is that custom event."""
+    if not name or len(name) > 200:
+        raise InsightsError("cohort_event and return_event: an event name (or `pageview`) of 1-200 characters")
+    if name == "pageview":
+        return step_condition(q, event=None, page="*", props={})
+    return step_condition(q, event=name, page=None, props={})
+
+
+def _by_unit(rows: list[tuple], start_ms: int, end_ms: int):
+    """One list of (ts_ms, is_cohort, is_return) per unit; cohort events count only in the cohort periods."""
+    current, out = None, []
+    for u, ts, _eid, c, r in rows:
+        if u != current:
+            if out:
+                yield out
+            current, out = u, []
+        ts = int(ts)
+        out.append((ts, bool(c) and start_ms <= ts < end_ms, bool(r)))
+    if out:
+        yield out
+
+
+def _local_ms(day: date, zone: ZoneInfo) -> int:
+    return int(datetime.combine(day, datetime.min.time(), zone).timestamp() * 1000)
