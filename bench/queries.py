@@ -1,125 +1,135 @@
-"""Stats query latency on the embedded ClickHouse engine (chDB) over a month of synthetic traffic.
+"""Query engine latency (`POST /api/v2/query`'s `QueryService`) on the embedded ClickHouse engine
+(chDB) over a month of synthetic traffic.
 
-Loads N pageviews (default 1M over 30 days, 1k pages with Zipf-like popularity, 50k visitors) the
-way the worker's bus delivers them: chunks of 100k into page_analytics' projection
-(`PageviewStore.add`, one JSONEachRow insert each; `--events-log` also writes core's `EventLog`,
-which no query here reads). A share of the page loads also reports Web Vitals (LCP, CLS, FCP,
-TTFB; INP on half of them; a fifth of the CLS instances reported twice) through web_vitals' store.
-Then it times the stats services as the API calls them (aggregate, top pages, the vitals report by
-page and by device) over the whole month and over one day, and prints p50/p99 in ms. Everything
-lives in a temp dir that is deleted at the end.
+The crowd is generated inside ClickHouse (`INSERT … SELECT … FROM numbers(N)`), so 10 million events
+load in seconds instead of an hour of Python: visits of 1 to 8 events (pageviews, custom events
+with props, engagement pings), three visits per visitor id, entry attributes (source, channel,
+UTM) on a visit's first event only, as the edge writes them, 1,000 pages with Zipf-like
+popularity, countries, devices and 2 % bots. Then it times a dashboard's worth of engine queries
+as the API calls them, each over the whole month, first uncached (every run computes) and then
+through the query cache, and prints p50/p95 in ms. Everything lives in a temp dir deleted at the end.
 
-    .venv/bin/python bench/queries.py                 # ~1.5 minutes on 2 cores
-    .venv/bin/python bench/queries.py --pageviews 100000 --runs 10
+    .venv/bin/python bench/queries.py                    # 10M events, ~3 minutes on 2 cores
+    .venv/bin/python bench/queries.py --events 1000000 --runs 5
 """
 
 import argparse
 import os
 import platform
-import random
 import statistics
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-import orjson
+import fakeredis
 
 from core.analytics.chdb_store import ChdbStore
 from core.analytics.migrations import migrate
-from core.analytics.time_range import local_days_to_utc
-from core.bus.events import FIELD_NAMES, PageViewed, VitalMeasured
-from core.ingest.event_log import MIGRATIONS as EVENTS_MIGRATIONS
-from core.ingest.event_log import EventLog
+from core.ingest.visits import BACKFILL as BUILD_VISITS
+from core.query.cache import QueryCache
+from core.query.clickhouse import QueryStore
+from core.query.goals import Goal
+from core.query.schemas import QueryRequest
+from core.query.service import QueryService
 from core.tenancy.service import SiteInfo
-from tracking.page_analytics.clickhouse import MIGRATIONS as PAGE_MIGRATIONS
-from tracking.page_analytics.clickhouse import PageviewStore
-from tracking.page_analytics.service import PageAnalyticsService
-from tracking.web_vitals.clickhouse import MIGRATIONS as VITALS_MIGRATIONS
-from tracking.web_vitals.clickhouse import VitalsStore
-from tracking.web_vitals.service import WebVitalsService
 
 SITE = SiteInfo(id="site_bench", domain="shop.example", allowed_origins=(), timezone="Europe/Berlin")
 FIRST_DAY = date(2026, 10, 1)
-CHUNK = 100_000
+GOALS = (Goal(id=1, kind="event", target="Signup", display_name="Signup"),
+         Goal(id=2, kind="page", target="/checkout/*", display_name="Visit /checkout/*"))
 
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--pageviews", type=int, default=1_000_000)
+    p.add_argument("--events", type=int, default=10_000_000)
     p.add_argument("--days", type=int, default=30)
-    p.add_argument("--pages", type=int, default=1_000)
-    p.add_argument("--visitors", type=int, default=50_000)
-    p.add_argument("--vitals-share", type=float, default=0.1, help="share of page loads reporting Web Vitals")
     p.add_argument("--runs", type=int, default=10, help="timed runs per query (after one warm-up)")
-    p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--events-log", action="store_true",
-                   help="also write core's events log (no query here reads it; ~3x the load time)")
     return p.parse_args()
 
 
-def load(store: ChdbStore, args: argparse.Namespace) -> tuple[int, float]:
-    rng = random.Random(args.seed)
-    paths = [f"/products/item-{i}" if i else "/" for i in range(args.pages)]
-    weights = [1 / (rank + 1) for rank in range(args.pages)]  # Zipf: a few pages get most views
-    visitors = [rng.getrandbits(64) for _ in range(args.visitors)]
+# One row per event; `v` is the visit number, `p` the event's position in it (visits have
+# 1 + v % 8 events, so the crowd is deterministic). Hash-derived choices keep it reproducible.
+_LOAD = """
+INSERT INTO events (site_id, event_id, type, name, ts_ms, received_ms, visitor_id, url, hostname, pathname,
+    referrer, referrer_domain, session_id, prop_keys, prop_values, browser, os, device_type, is_bot, country,
+    source, channel, utm_source, utm_medium, utm_campaign, data)
+SELECT 'site_bench', generateUUIDv4(), type, name, ts, ts, cityHash64(intDiv(v, 3), 'visitor'),
+    concat('https://shop.example', path), 'shop.example', path,
+    if(p = 0, ref, ''), if(p = 0, domain(ref), ''), cityHash64(v, 'session'),
+    if(type = 'event', ['plan'], []), if(type = 'event', [['free', 'pro', 'team'][1 + v % 3]], []),
+    ['Chrome', 'Firefox', 'Safari', 'Edge'][1 + h % 4], ['Windows', 'macOS', 'iOS', 'Android', 'Linux'][1 + h % 5],
+    ['desktop', 'mobile', 'tablet'][1 + h % 3], toUInt8(h % 50 = 0),
+    ['DE', 'US', 'FR', 'GB', 'AT', 'NL', 'ES', 'IT', 'PL', 'SE'][1 + intDiv(h, 7) % 10],
+    if(p = 0, src, ''), if(p = 0, chan, ''), if(p = 0 AND chan = 'Paid Search', 'google', ''),
+    if(p = 0 AND chan = 'Paid Search', 'cpc', ''), if(p = 0 AND chan = 'Paid Search', 'autumn', ''),
+    if(type = 'engagement', '{"engaged_ms": 15000}', '')
+FROM (
+    SELECT v, p, cityHash64(intDiv(v, 3)) AS h, cityHash64(v, 'src') % 6 AS s,
+        ['', 'Google', 'Google', 'Facebook', 'Newsletter', 'news.ycombinator.com'][1 + s] AS src,
+        ['Direct', 'Organic Search', 'Paid Search', 'Organic Social', 'Email', 'Referral'][1 + s] AS chan,
+        ['', 'https://www.google.com/', 'https://www.google.com/', 'https://facebook.com/', '',
+         'https://news.ycombinator.com/'][1 + s] AS ref,
+        %(start_ms)s + intDiv(v * %(span_ms)s, %(visits)s) + p * 40000 AS ts,
+        multiIf(p % 4 = 3, 'engagement', p % 5 = 4, 'event', 'pageview') AS type,
+        multiIf(type = 'pageview', 'pageview', type = 'engagement', 'engagement',
+                ['Signup', 'Download', 'Play'][1 + v % 3]) AS name,
+        multiIf(p = 0 AND v % 4 = 0, '/', cityHash64(v, p) % 20 = 0, '/checkout/cart',
+                concat('/products/item-', toString(intDiv(pow(cityHash64(v, p, 'page') % 1000, 2), 1000)))) AS path
+    FROM (SELECT intDiv(number, 8) AS g, number % 8 AS p, g AS v FROM numbers(%(slots)s))
+    WHERE p <= v % 8
+)
+"""
+
+
+def load(store: ChdbStore, events: int, days: int) -> tuple[int, float]:
+    """Visits have 1 + v % 8 events (4.5 on average): 8 slots a visit, the unused ones dropped."""
+    visits = max(1, round(events / 4.5))
     start_ms = int(datetime.combine(FIRST_DAY, datetime.min.time(), UTC).timestamp() * 1000)
-    span_ms = args.days * 86_400_000
-    log, pages, vitals = EventLog(store=store), PageviewStore(analytics=store), VitalsStore(analytics=store)
-    vitals_rows, started = 0, time.perf_counter()
-    for offset in range(0, args.pageviews, CHUNK):
-        n = min(CHUNK, args.pageviews - offset)
-        chosen = rng.choices(paths, weights, k=n)
-        views, measured = [], []
-        for path in chosen:
-            ts = start_ms + rng.randrange(span_ms)
-            view = PageViewed(site_id=SITE.id, event_id=_uuid(rng), type="pageview",
-                              name="pageview", ts_ms=ts, received_ms=ts, visitor_id=rng.choice(visitors),
-                              url=f"https://shop.example{path}", hostname="shop.example", pathname=path)
-            views.append(view)
-            if rng.random() < args.vitals_share:
-                measured += _vitals(rng, view)
-        if args.events_log:  # the worker's records (dataclasses.asdict is too slow for a million)
-            log.write([{f: getattr(v, f) for f in FIELD_NAMES} | {"props": {}} for v in views])
-        pages.add(views)
-        vitals.add(measured)
-        vitals_rows += len(measured)
-    return vitals_rows, time.perf_counter() - started
+    started = time.perf_counter()
+    store.execute(_LOAD, {"start_ms": start_ms, "span_ms": days * 86_400_000, "visits": visits,
+                          "slots": visits * 8})
+    store.execute("OPTIMIZE TABLE events FINAL")
+    store.execute(BUILD_VISITS)  # what the worker's refreshes add up to (core.ingest.visits)
+    loaded = int(store.query("SELECT count() FROM events")[0][0])
+    return loaded, time.perf_counter() - started
 
 
-def _vitals(rng: random.Random, view: PageViewed) -> list[VitalMeasured]:
-    load_id = f"v4-{view.ts_ms}-{rng.getrandbits(40)}"
-    values = {"LCP": rng.lognormvariate(7.6, 0.5), "CLS": round(rng.expovariate(12), 4),
-              "FCP": rng.lognormvariate(7.1, 0.5), "TTFB": rng.lognormvariate(6.2, 0.6)}
-    if rng.random() < 0.5:
-        values["INP"] = rng.lognormvariate(4.8, 0.7)
-    reports = [(name, value, view.ts_ms + 1000) for name, value in values.items()]
-    if rng.random() < 0.2:  # the CLS instance grows and is reported again
-        reports.append(("CLS", values["CLS"] + 0.05, view.ts_ms + 5000))
-    return [VitalMeasured(site_id=view.site_id, event_id=_uuid(rng), type="vitals", name=name, ts_ms=ts,
-                          received_ms=ts, visitor_id=view.visitor_id, url=view.url, pathname=view.pathname,
-                          device_type=rng.choice(("desktop", "mobile", "tablet")),
-                          data=orjson.dumps({"value": value, "metric_id": f"{load_id}-{name}"}).decode())
-            for name, value, ts in reports]
+def queries(days: int) -> dict[str, dict]:
+    month = [FIRST_DAY.isoformat(), FIRST_DAY.replace(day=days).isoformat()]
+    top = {"date_range": month, "pagination": {"limit": 10, "offset": 0}}
+    return {
+        "aggregate + comparison": {"metrics": ["visitors", "visits", "pageviews", "views_per_visit", "bounce_rate",
+                                               "visit_duration"], "date_range": month,
+                                   "include": {"comparison": "previous_period"}},
+        "timeseries (time:day)": {"metrics": ["visitors", "pageviews"], "date_range": month,
+                                  "dimensions": ["time:day"], "include": {"time_labels": True}},
+        "sources (visit:source)": {"metrics": ["visitors", "visits", "bounce_rate"],
+                                   "dimensions": ["visit:source"], **top},
+        "channels (visit:channel)": {"metrics": ["visitors", "percentage"], "dimensions": ["visit:channel"], **top},
+        "top pages (event:page)": {"metrics": ["visitors", "pageviews"], "dimensions": ["event:page"], **top},
+        "entry pages (visit:entry_page)": {"metrics": ["visitors", "visits", "bounce_rate"],
+                                           "dimensions": ["visit:entry_page"], **top},
+        "countries (visit:country)": {"metrics": ["visitors", "percentage"], "dimensions": ["visit:country"], **top},
+        "devices (visit:device)": {"metrics": ["visitors", "percentage"], "dimensions": ["visit:device"], **top},
+        "goals (event:goal)": {"metrics": ["visitors", "events", "conversion_rate"], "dimensions": ["event:goal"],
+                               **top},
+        "props (event:props:plan)": {"metrics": ["visitors", "events"], "dimensions": ["event:props:plan"], **top},
+        "filtered: channel is Organic Search": {
+            "metrics": ["visitors", "visits", "pageviews", "bounce_rate"], "date_range": month,
+            "filters": [["is", "visit:channel", ["Organic Search"]]]},
+    }
 
 
-def _uuid(rng: random.Random) -> str:
-    h = f"{rng.getrandbits(128):032x}"  # half the cost of str(uuid.UUID(...))
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-def timed(call, runs: int) -> tuple[float, float, float]:
-    """p50 and p99 wall ms, and p50 CPU ms of the whole process (chDB's threads included): the CPU
-    figure barely moves when other processes compete for the cores, the wall figures do."""
+def timed(call, runs: int) -> tuple[float, float]:
     call()  # warm-up: caches, lazy imports
-    wall, cpu = [], []
+    wall = []
     for _ in range(runs):
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0 = time.perf_counter()
         call()
         wall.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
     wall.sort()
-    return statistics.median(wall), wall[min(len(wall) - 1, round(0.99 * (len(wall) - 1)))], statistics.median(cpu)
+    return statistics.median(wall), wall[min(len(wall) - 1, round(0.95 * (len(wall) - 1)))]
 
 
 def main() -> None:
@@ -127,32 +137,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ut-bench-queries-") as tmp:
         store = ChdbStore(Path(tmp) / "clickhouse")
         try:
-            for owner, migrations in (("core", EVENTS_MIGRATIONS), ("page_analytics", PAGE_MIGRATIONS),
-                                      ("web_vitals", VITALS_MIGRATIONS)):
-                migrate(store, owner, migrations)
-            vitals_rows, load_s = load(store, args)
+            from core.ingest.event_log import MIGRATIONS
+
+            migrate(store, "core", MIGRATIONS)
+            loaded, load_s = load(store, args.events, args.days)
             print(f"# chDB {store.query('SELECT version()')[0][0]}, Python {platform.python_version()}, "
-                  f"{args.pageviews:,} pageviews + {vitals_rows:,} vitals reports over {args.days} days, "
-                  f"{args.pages:,} pages, {args.visitors:,} visitors; loaded in {load_s:.1f} s "
-                  f"({(args.pageviews * (1 + args.events_log) + vitals_rows) / load_s:,.0f} rows/s incl. generation)")
-            page_stats, vitals = PageAnalyticsService(store=PageviewStore(analytics=store)), \
-                WebVitalsService(store=VitalsStore(analytics=store))
-            month = local_days_to_utc(FIRST_DAY, FIRST_DAY + timedelta(days=args.days - 1), SITE.timezone)
-            day = local_days_to_utc(FIRST_DAY + timedelta(days=14), FIRST_DAY + timedelta(days=14), SITE.timezone)
-            queries = {
-                "aggregate": lambda w: page_stats.aggregate(site=SITE, window=w),
-                "top-pages (limit 10)": lambda w: page_stats.top_pages(site=SITE, window=w, limit=10),
-                "vitals by page (limit 100)": lambda w: vitals.report(site=SITE, window=w, by="page", limit=100),
-                "vitals by device": lambda w: vitals.report(site=SITE, window=w, by="device", limit=100),
-            }
-            # Other processes on the machine inflate every figure: say how busy it was.
+                  f"{loaded:,} events over {args.days} days; generated and loaded in {load_s:.1f} s")
+            clock = lambda: datetime(2026, 11, 15, 12, tzinfo=UTC)  # noqa: E731  the month is closed
+            engine = QueryService(store=QueryStore(store=store), clock=clock, goals=lambda site_id: GOALS)
+            cached = QueryService(store=QueryStore(store=store), clock=clock, goals=lambda site_id: GOALS,
+                                  cache=QueryCache(client=fakeredis.FakeRedis(), open_ttl_s=10, closed_ttl_s=600))
             print(f"# load average before the queries: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-            print(f"| query ({args.runs} runs, ms) | {args.days} days p50 | p99 | CPU | 1 day p50 | p99 | CPU |")
-            print("|---|---|---|---|---|---|---|")
-            for label, query in queries.items():
-                month_ms = timed(lambda q=query: q(month), args.runs)
-                day_ms = timed(lambda q=query: q(day), args.runs)
-                print(f"| {label} | " + " | ".join(f"{v:.0f}" for v in (*month_ms, *day_ms)) + " |")
+            print(f"| query ({args.runs} runs, ms) | p50 | p95 | cached p50 | cached p95 |")
+            print("|---|---:|---:|---:|---:|")
+            for label, body in queries(args.days).items():
+                request = QueryRequest.model_validate({"site_id": SITE.id, **body})
+                fresh = timed(lambda r=request: engine.run(site=SITE, request=r), args.runs)
+                hit = timed(lambda r=request: cached.run(site=SITE, request=r), args.runs)
+                print(f"| {label} | " + " | ".join(f"{v:.0f}" if v >= 10 else f"{v:.1f}"
+                                                   for v in (*fresh, *hit)) + " |")
             print(f"# load average after: {os.getloadavg()[0]:.1f}; total {time.perf_counter() - began:.0f} s")
         finally:
             store.close()

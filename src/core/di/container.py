@@ -20,6 +20,7 @@ from core.ingest.edge import Edge
 from core.ingest.event_log import EventLog
 from core.ingest.event_types import event_classes
 from core.ingest.service import IngestService
+from core.ingest.visits import VisitLog
 from core.ingest.worker import Worker
 from core.metrics import Metrics
 from core.privacy.redaction import Redactor
@@ -71,6 +72,7 @@ class CoreContainer(containers.DeclarativeContainer):
                                  event_types=event_types, sinks=edge_sinks)
 
     event_log = providers.Singleton(EventLog, store=analytics)
+    visit_log = providers.Singleton(VisitLog, store=analytics)  # visits derived from the log, for the engine
     # Read helper for modules' breakdowns over the events log (`core.event_stats` in their containers).
     event_stats = providers.Singleton(EventLogStats, store=analytics)
     # The Stats API v2 engine. A visit with an engagement of at least this many ms is no bounce;
@@ -89,7 +91,8 @@ class CoreContainer(containers.DeclarativeContainer):
         batch_records=settings.provided.worker_batch_records,
         poll_ms=settings.provided.worker_poll_ms,
         linger_ms=settings.provided.worker_linger_ms, retry_max_s=settings.provided.worker_retry_max_s,
-        probe=analytics.provided.ping, stall_s=settings.provided.worker_stall_s)
+        probe=analytics.provided.ping, stall_s=settings.provided.worker_stall_s,
+        visits=visit_log)
 
 
 def start_core(core: CoreContainer) -> None:

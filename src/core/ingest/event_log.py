@@ -12,6 +12,7 @@ from core.analytics.migrations import Migration
 from core.analytics.port import AnalyticsStore
 from core.bus.columns import KEY_VALUE, Column
 from core.bus.events import EVENT_COLUMNS
+from core.ingest import visits
 
 _CREATE_EVENTS = """
 CREATE TABLE IF NOT EXISTS events (
@@ -40,7 +41,8 @@ def migrations_for(columns: Sequence[Column]) -> tuple[Migration, ...]:
     return (Migration(1, (create,)), *(Migration(v, tuple(later[v])) for v in sorted(later)))
 
 
-MIGRATIONS = migrations_for(EVENT_COLUMNS)
+# Version 3 is the visits table derived from the log (core.ingest.visits).
+MIGRATIONS = tuple(sorted((*migrations_for(EVENT_COLUMNS), *visits.MIGRATIONS), key=lambda m: m.version))
 COLUMNS = tuple(name for c in EVENT_COLUMNS for name, _ in c.storage())
 _EPOCH = date(1970, 1, 1)
 

@@ -26,6 +26,7 @@ from core.bus.events import CORE_EVENT_CLASSES, TrackedEvent, event_from_record
 from core.ingest.dead_letters import DeadLetters
 from core.ingest.dedup import DedupLedger
 from core.ingest.event_log import EventLog
+from core.ingest.visits import VisitLog
 from core.metrics import Metrics, OutageLog
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class Worker:
                  event_classes: Mapping[str, type[TrackedEvent]] = CORE_EVENT_CLASSES, batch_records: int = 500,
                  poll_ms: int = 200, linger_ms: int = 0, retry_max_s: float = 30.0,
                  probe: Callable[[], object] | None = None, probe_interval_s: float = 0.5,
-                 stall_s: float = 10.0) -> None:
+                 stall_s: float = 10.0, visits: VisitLog | None = None) -> None:
         """`probe` (e.g. the analytics store's ping) is called every `probe_interval_s` while backing
         off after a store error: the retry starts as soon as it succeeds, not after the back-off."""
         self._buffer = buffer
@@ -73,6 +74,7 @@ class Worker:
         self._probe = probe
         self._probe_interval_s = probe_interval_s
         self._stall_s = stall_s
+        self._visits = visits
         self._stop = threading.Event()
         self._pending: list[BufferRecord] = []  # read but not acked: retried before reading more
         self._running = False
@@ -152,6 +154,9 @@ class Worker:
         written = self._write(to_write)
         if written is None:
             return 0  # stopping while the store is down: leave the records in the buffer
+        # Replayed events too: the crash that replays them may have come before their visits' refresh.
+        if self._with_retry(lambda: self._refresh_visits([e for e, _ in fresh])) is None:
+            return 0
         self._dedup.remember((e["site_id"], e["event_id"]) for e, _ in fresh)
         # Replayed events are published again: their first publish may not have happened.
         failures = self._bus.publish([event_from_record(e, self._event_classes) for e, _ in fresh])
@@ -241,6 +246,17 @@ class Worker:
             return True
         self._metrics.write_seconds.observe(time.perf_counter() - started)
         self._metrics.written.inc(len(events))
+        return True
+
+    def _refresh_visits(self, events: list[dict]) -> bool:
+        if self._visits is None:
+            return True
+        try:
+            self._visits.refresh(events)
+        except AnalyticsUnavailable:
+            raise
+        except Exception:  # a bad row must not stop ingest; the visit's next event rewrites it
+            log.exception("worker: could not refresh the visits of %d events", len(events))
         return True
 
     def _with_retry(self, call):

@@ -1,11 +1,11 @@
 """All SQL of the query engine, built from fixed fragments: column names come only from the
 catalogue (checked against the declared events-log schema), every value is a `%(pN)s` parameter.
 
-Visits are computed from the events log itself, grouped by (visitor_id, session_id): start and
-end, pageviews, bounce, and each visit attribute as `argMin(column, (ts_ms, event_id))`, so the
-first event decides and ties resolve the same way on every engine and after every merge. A visit
-is counted when it has a pageview and *started* in the window; sessions never cross local
-midnight, so the events of such a visit all lie within the window's days padded by one UTC day.
+Visits come from the `visits` table, one row per visit that the worker recomputes from the events
+log (core.ingest.visits): start and end, pageviews, engagement, and each visit attribute from its
+first event by `(ts_ms, event_id)`. A visit is counted when it has a pageview and *started* in the
+window; sessions never cross local midnight, so the events of such a visit all lie within the
+window's days padded by one UTC day (which event filters on visits use).
 Only functions ClickHouse 18.16 has are used (no window functions, JSONExtract or DateTime64).
 
 Goals are conditions on an event (a custom event's name, or a pageview's path against the goal's
@@ -22,7 +22,6 @@ from core.query.catalogue import COUNTED_TYPES
 from core.query.goals import Goal
 from core.query.plan import Dimension, Filter, Leaf, Plan, leaves
 
-_ORDER = "tuple(ts_ms, toString(event_id))"
 _STARTED = "toDateTime(intDiv(started, 1000), 'UTC')"
 _BUCKETS = {
     "hour": "toUInt32(toStartOfHour({ts}, %(tz)s))",
@@ -30,35 +29,48 @@ _BUCKETS = {
     "week": "toMonday(toDate({ts}, %(tz)s))",
     "month": "toStartOfMonth(toDate({ts}, %(tz)s))",
 }
+# The visits of the window, from the worker's visits table (core.ingest.visits): FINAL reads each
+# visit's newest state only. The site and day conditions are on the sorting key, so they may be
+# applied before FINAL; every other condition is applied to the merged rows, outside.
 _VISITS = """
-SELECT visitor_id, session_id, min(ts_ms) AS started, max(ts_ms) AS ended,
-    uniqExactIf(event_id, type = 'pageview') AS views,
-    uniqExactIf(event_id, type IN %(counted)s) AS n_events,
-    (views = 1 AND (uniqExactIf(event_id, type = %(engagement_type)s) = 0
-        OR maxIf(visitParamExtractUInt(data, 'engaged_ms'), type = %(engagement_type)s) < %(engaged_ms)s)) AS bounce,
-    max(is_bot) AS bot{extra}
-FROM events
-WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s AND session_id != 0
-GROUP BY visitor_id, session_id
-HAVING views > 0 AND bot <= %(max_bot)s AND started >= %(start_ms)s AND started < %(end_ms)s
+SELECT visitor_id, session_id, started, ended, views, n_events,
+    (views = 1 AND (engagements = 0 OR engaged_ms < %(engaged_ms)s)) AS bounce{extra}
+FROM (SELECT * FROM visits FINAL
+      WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s)
+WHERE views > 0 AND is_bot <= %(max_bot)s AND started >= %(start_ms)s AND started < %(end_ms)s
 """
 _VISIT_QUERY = """
-SELECT {dims}uniqExact(visitor_id), count(), sum(views), sum(n_events), sum(bounce), sum(ended - started)
+SELECT {dims}{visitors}, count(), sum(views), sum(n_events), sum(bounce), sum(ended - started)
 FROM ({visits}) WHERE {where}{group}
 """
+# Each event is in the log once (the worker's dedup), so count() counts events.
 _EVENT_QUERY = """
-SELECT {dims}uniqExact(visitor_id), uniqExactIf(session_id, session_id != 0),
-    uniqExactIf(event_id, type = 'pageview'), uniqExact(event_id)
+SELECT {dims}{numbers}
 FROM events
 WHERE site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s AND ts >= %(start)s AND ts < %(end)s
   AND type IN %(counted)s AND is_bot <= %(max_bot)s AND {where}{group}
 """
-_IN_VISITS = "(visitor_id, session_id) IN (SELECT visitor_id, session_id FROM ({visits}) WHERE {cond})"
+# "Visits with a counted event that matches": the events of a visit lie within the padded days.
+_SESSIONS_WITH = """session_id IN (
+    SELECT session_id FROM events
+    WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s AND session_id != 0
+      AND type IN %(counted)s AND {cond})"""
+_IN_VISITS = "session_id IN (SELECT session_id FROM ({visits}) WHERE {cond})"
 FIRST_EVENT = "SELECT min(ts_ms) FROM events WHERE site_id = %(site_id)s"
 
 # Raw numbers per row, after the dimension values: visit scope and event scope.
 VISIT_NUMBERS = ("visitors", "visits", "pageviews", "events", "bounces", "duration_ms")
 EVENT_NUMBERS = ("visitors", "visits", "pageviews", "events")
+# The distinct counts are most of a query's cost: each is computed only when a metric needs it
+# (0 in its place otherwise). The other numbers cost next to nothing.
+_VISITORS = "uniqExact(visitor_id)"
+_EVENT_SQL = {"visitors": _VISITORS, "visits": "uniqExactIf(session_id, session_id != 0)",
+              "pageviews": "countIf(type = 'pageview')", "events": "count()"}
+_NEEDS = {"visitors": {"visitors", "percentage", "conversion_rate"}, "visits": {"visits"}}
+
+
+def _needed(number: str, metrics: Sequence[str]) -> bool:
+    return number not in _NEEDS or bool(_NEEDS[number] & set(metrics))
 
 
 class _Sql:
@@ -79,20 +91,20 @@ def visit_query(plan: Plan, params: dict, *, grouped: bool = True,
     q = _Sql(params, goals)
     dims = plan.dimensions if grouped else ()
     attrs = {_alias(d): _attribute(d) for d in _visit_dims(plan.filter, dims)}
-    marks: dict[Leaf, str] = {}
-    for leaf in leaves(plan.filter):
-        if leaf.dimension.kind == "event":
-            name = f"m{len(marks)}"
-            # "visits with an event that matches"; a negated operator keeps the visits with none
-            positive = replace(leaf, negated=False)
-            attrs[name] = f"max(type IN %(counted)s AND {_event_condition(q, positive)})"
-            marks[leaf] = name
-    extra = "".join(f",\n    {expr} AS {alias}" for alias, expr in attrs.items())
-    where = _render(plan.filter, lambda leaf: (f"{marks[leaf]} = {int(not leaf.negated)}" if leaf in marks
-                                               else _condition(q, leaf, _alias(leaf.dimension))))
+    extra = "".join(f", {expr} AS {alias}" for alias, expr in attrs.items())
+
+    def leaf_sql(leaf: Leaf) -> str:
+        if leaf.dimension.kind != "event":
+            return _condition(q, leaf, _alias(leaf.dimension))
+        # a negated operator keeps the visits with no matching event
+        cond = _SESSIONS_WITH.format(cond=_event_condition(q, replace(leaf, negated=False)))
+        return f"NOT ({cond})" if leaf.negated else cond
+
+    where = _render(plan.filter, leaf_sql)
     exprs = [(_bucket(d.grain, _STARTED) if d.kind == "time" else _alias(d)) for d in dims]
-    return _VISIT_QUERY.format(dims=_select(exprs), visits=_VISITS.format(extra=extra), where=where,
-                               group=_group(exprs)), q.params
+    visitors = _VISITORS if _needed("visitors", plan.metrics) else "0"
+    return _VISIT_QUERY.format(dims=_select(exprs), visitors=visitors, visits=_VISITS.format(extra=extra),
+                               where=where, group=_group(exprs)), q.params
 
 
 def event_query(plan: Plan, params: dict, *, grouped: bool = True,
@@ -103,12 +115,13 @@ def event_query(plan: Plan, params: dict, *, grouped: bool = True,
     def leaf_sql(leaf: Leaf) -> str:
         if leaf.dimension.kind == "event":
             return _event_condition(q, leaf)
-        visits = _VISITS.format(extra=f",\n    {_attribute(leaf.dimension)} AS {_alias(leaf.dimension)}")
+        visits = _VISITS.format(extra=f", {_attribute(leaf.dimension)} AS {_alias(leaf.dimension)}")
         return _IN_VISITS.format(visits=visits, cond=_condition(q, leaf, _alias(leaf.dimension)))
 
     where = _render(plan.filter, leaf_sql)
     exprs = [(_bucket(d.grain, "ts") if d.kind == "time" else _event_column(q, d)) for d in dims]
-    return _EVENT_QUERY.format(dims=_select(exprs), where=where, group=_group(exprs)), q.params
+    numbers = ", ".join(_EVENT_SQL[n] if _needed(n, plan.metrics) else "0" for n in EVENT_NUMBERS)
+    return _EVENT_QUERY.format(dims=_select(exprs), numbers=numbers, where=where, group=_group(exprs)), q.params
 
 
 def _select(exprs: Sequence[str]) -> str:
@@ -128,11 +141,8 @@ def _alias(d: Dimension) -> str:
 
 
 def _attribute(d: Dimension) -> str:
-    if d.page == "entry_page":
-        return f"argMinIf(pathname, {_ORDER}, type = 'pageview')"
-    if d.page == "exit_page":
-        return f"argMaxIf(pathname, {_ORDER}, type = 'pageview')"
-    return f"argMin({d.column}, {_ORDER})"
+    """The visits-table column holding this visit attribute."""
+    return d.page or d.column
 
 
 def _event_column(q: _Sql, d: Dimension) -> str:

@@ -13,7 +13,6 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from core.ingest.event_log import EventLog
 from core.metrics import Metrics
 from core.query.cache import PAUSE_S, PREFIX, QueryCache
 from core.query.clickhouse import QueryStore
@@ -22,6 +21,7 @@ from core.query.plan import QueryError
 from core.query.schemas import QueryRequest
 from core.query.service import QueryService
 from core.tenancy.service import SiteInfo
+from tests.integration.core.test_query_engine import write_in_random_order
 
 
 @pytest.fixture(params=["fakeredis", "redis"])
@@ -57,17 +57,17 @@ def _count(metrics: Metrics, result: str) -> float:
 
 
 def test_an_open_range_is_served_from_cache_until_its_ttl_then_shows_new_events(analytics_store, client, site):
-    metrics, log = Metrics(), EventLog(store=analytics_store)
+    metrics = Metrics()
     engine = _engine(analytics_store, client, metrics)
     now = datetime.now(UTC)
-    log.write([_pageview(site, 1, now)])
+    write_in_random_order(analytics_store, [_pageview(site, 1, now)], seed=0, batches=1)
     request = QueryRequest(site_id=site.id, metrics=["visitors", "pageviews"], date_range="day")
     first = engine.run(site=site, request=request)
     assert first.results[0].metrics == [1, 1] and (_count(metrics, "miss"), _count(metrics, "hit")) == (1, 0)
     same = QueryRequest(site_id=site.id, metrics=["visitors", "pageviews"], date_range="day",
                         pagination={"limit": 10000, "offset": 0}, include={"comparison": None})  # defaults spelled out
     assert engine.run(site=site, request=same) == first and _count(metrics, "hit") == 1
-    log.write([_pageview(site, 2, now)])
+    write_in_random_order(analytics_store, [_pageview(site, 2, now)], seed=0, batches=1)
     assert engine.run(site=site, request=request) == first and _count(metrics, "hit") == 2  # within the TTL
     time.sleep(1.2)
     assert engine.run(site=site, request=request).results[0].metrics == [2, 2]

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.ingest.event_log import EventLog
+from core.ingest.visits import VisitLog
 from core.query.clickhouse import QueryStore
 from core.query.schemas import QueryRequest
 from core.query.service import QueryService
@@ -57,6 +58,18 @@ def _crowd(site_id: str, tz: str, seed: int) -> list[dict]:
                     "props": props, "data": '{"engaged_ms":1200}' if kind == "engagement" else "",
                 })
     return out
+
+
+def write_in_random_order(store, events: list[dict], seed: int, batches: int = 7) -> None:
+    """As the worker does, in batches that arrive out of order: the log write, then the refresh
+    of the visits each batch touched. Later batches hold events earlier than a visit's start, so
+    visits change entry (and sometimes UTC day) after they were first written."""
+    shuffled = random.Random(seed).sample(events, len(events))
+    log, visits = EventLog(store=store), VisitLog(store=store)
+    for i in range(batches):
+        batch = shuffled[i::batches]
+        log.write(batch)
+        visits.refresh(batch)
 
 
 class Truth:
@@ -185,7 +198,7 @@ def crowd(request, analytics_store):
     site = SiteInfo(id=f"site_q_{uuid.uuid4().hex[:10]}", domain="shop.example", allowed_origins=(),
                     timezone=request.param)
     events = _crowd(site.id, site.timezone, seed=12)
-    EventLog(store=analytics_store).write(events)
+    write_in_random_order(analytics_store, events, seed=12)
     return site, events, QueryService(store=QueryStore(store=analytics_store))
 
 

@@ -9,14 +9,21 @@ from fnmatch import fnmatchcase
 
 import pytest
 
-from core.ingest.event_log import EventLog
 from core.query.clickhouse import QueryStore
 from core.query.goals import Goal
 from core.query.plan import QueryError
 from core.query.schemas import QueryRequest
 from core.query.service import QueryService
 from core.tenancy.service import SiteInfo
-from tests.integration.core.test_query_engine import FROM, TO, Truth, _crowd, _event_value, _visit_metric
+from tests.integration.core.test_query_engine import (
+    FROM,
+    TO,
+    Truth,
+    _crowd,
+    _event_value,
+    _visit_metric,
+    write_in_random_order,
+)
 
 GOALS = (Goal(1, "event", "signup", "Signup"), Goal(2, "page", "/blog/*", "Blog"),
          Goal(3, "page", "/pricing", "Visit /pricing"), Goal(4, "page", "/*/b", "Any b"),
@@ -35,7 +42,7 @@ def crowd(request, analytics_store):
     site = SiteInfo(id=f"site_g_{uuid.uuid4().hex[:10]}", domain="shop.example", allowed_origins=(),
                     timezone=request.param)
     events = _crowd(site.id, site.timezone, seed=34)
-    EventLog(store=analytics_store).write(events)
+    write_in_random_order(analytics_store, events, seed=34)
     engine = QueryService(store=QueryStore(store=analytics_store), goals=lambda site_id: GOALS)
     return site, Truth(events, site.timezone, FROM, TO), engine
 
