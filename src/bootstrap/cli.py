@@ -17,6 +17,12 @@ sites = typer.Typer(help="Manage sites and their API keys.", no_args_is_help=Tru
 cli.add_typer(sites, name="sites")
 meta_capi = typer.Typer(help="Meta Conversions API forwarding (module meta_capi).", no_args_is_help=True)
 cli.add_typer(meta_capi, name="meta-capi")
+exports = typer.Typer(help="Raw event export to S3-compatible buckets or local directories (module export).",
+                      no_args_is_help=True)
+cli.add_typer(exports, name="exports")
+data = typer.Typer(help="Data rights: delete a visitor's, session's, user's or site's data; retention.",
+                   no_args_is_help=True)
+cli.add_typer(data, name="data")
 
 
 @cli.command()
@@ -183,6 +189,143 @@ def meta_capi_show(site_id: str) -> None:
     typer.echo(status.model_dump_json(indent=2))
 
 
+@exports.command("add")
+def exports_add(site_id: str, kind: str = typer.Option(..., help="s3 or local."),
+                bucket: str = typer.Option(None), endpoint_url: str = typer.Option(None, help="S3 endpoint URL."),
+                region: str = typer.Option(None), prefix: str = typer.Option(None),
+                path: str = typer.Option(None, help="local: directory relative to UT_EXPORT_LOCAL_ROOT."),
+                fmt: str = typer.Option(None, "--format", help="parquet (default), jsonl or csv."),
+                compression: str = typer.Option(None, help="parquet: zstd, snappy, none; text: gzip, none."),
+                interval_s: int = typer.Option(None, help="900 … 86400, dividing the day (default 3600)."),
+                backup: bool = typer.Option(False, help="Mark it as the metering (backup) copy."),
+                credentials_stdin: bool = typer.Option(False, help="Read the access key, then the secret key, "
+                                                       "one per line, from stdin (never as arguments).")) -> None:
+    """Add a destination, as `POST …/exports` does; prints it (never the credentials)."""
+    from tracking.export.schemas import DestinationOut
+    from tracking.export.service.destinations import InvalidDestination
+
+    access = secret = None
+    if credentials_stdin:
+        access, secret = sys.stdin.readline().strip(), sys.stdin.readline().strip()
+    try:
+        view = _modules().export.destinations().create(
+            site_id, kind=kind, bucket=bucket, endpoint_url=endpoint_url, region=region, prefix=prefix, path=path,
+            format=fmt, compression=compression, interval_s=interval_s, backup=backup, access_key=access,
+            secret_key=secret)
+    except InvalidDestination as exc:
+        _fail(str(exc), 2)
+    typer.echo(DestinationOut.model_validate(view).model_dump_json(indent=2))
+
+
+@exports.command("list")
+def exports_list(site_id: str) -> None:
+    """The site's destinations, as `GET …/exports` shows them."""
+    from tracking.export.schemas import DestinationOut
+
+    views = _modules().export.destinations().list(site_id)
+    typer.echo(json.dumps([DestinationOut.model_validate(v).model_dump(mode="json") for v in views], indent=2))
+
+
+@exports.command("status")
+def exports_status(site_id: str, destination_id: int) -> None:
+    """A destination's status, as `GET …/exports/{id}` shows it."""
+    from tracking.export.schemas import ExportStatus
+    from tracking.export.service.destinations import UnknownDestination
+
+    try:
+        status = _modules().export.runs().status(site_id, destination_id)
+    except UnknownDestination:
+        _fail(f"no export destination {destination_id} on site {site_id}")
+    typer.echo(ExportStatus.model_validate(status, from_attributes=True).model_dump_json(indent=2))
+
+
+@exports.command("run")
+def exports_run(site_id: str, destination_id: int) -> None:
+    """Export the due intervals now (what the schedule would do next)."""
+    c = _owned_destination(site_id, destination_id)
+    outcome = c.export.runs().run(destination_id)
+    typer.echo(json.dumps(_asdict(outcome)))
+    if outcome.error:
+        raise typer.Exit(1)
+
+
+@exports.command("backfill")
+def exports_backfill(site_id: str, destination_id: int,
+                     from_: str = typer.Option(..., "--from", help="UTC date or ISO time (by write time)."),
+                     to: str = typer.Option(..., help="UTC date or ISO time, excluded.")) -> None:
+    """Export past intervals in [from, to) that were not exported yet, with a progress bar.
+    Resumable: run it again after an interruption and it goes on where it stopped."""
+    from rich.progress import Progress
+
+    c = _owned_destination(site_id, destination_id)
+    lo, hi = _when(from_, "--from"), _when(to, "--to")
+    with Progress(transient=False) as progress:
+        task = progress.add_task("exporting", total=None)
+        outcome = c.export.runs().backfill(destination_id, lo, hi,
+                                           progress=lambda i, n: progress.update(task, completed=i, total=n))
+    typer.echo(json.dumps(_asdict(outcome)))
+    if outcome.error:
+        raise typer.Exit(1)
+
+
+def _owned_destination(site_id: str, destination_id: int):
+    from tracking.export.service.destinations import UnknownDestination
+
+    c = _modules()
+    try:
+        c.export.destinations().get(site_id, destination_id)
+    except UnknownDestination:
+        _fail(f"no export destination {destination_id} on site {site_id}")
+    return c
+
+
+def _when(value: str, name: str) -> int:
+    from datetime import UTC, datetime
+
+    try:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        _fail(f"{name} must be a date (2026-11-01) or an ISO time (2026-11-01T06:00:00Z), got {value!r}", 2)
+    return int((at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp() * 1000)
+
+
+@data.command("delete-visitor")
+def data_delete_visitor(site_id: str, visitor_id: int) -> None:
+    """Delete every event of this visitor id (today's, as the API shows it) in every module."""
+    typer.echo(json.dumps({"removed": _modules().export.rights().erase_visitor(site_id, visitor_id, "cli")}))
+
+
+@data.command("delete-session")
+def data_delete_session(site_id: str, session_id: int) -> None:
+    """Delete one session's events and rows in every module."""
+    typer.echo(json.dumps({"removed": _modules().export.rights().erase_session(site_id, session_id, "cli")}))
+
+
+@data.command("delete-user")
+def data_delete_user(site_id: str, user_id: str) -> None:
+    """Delete an identified user's events and the sessions they were in."""
+    typer.echo(json.dumps({"removed": _modules().export.rights().erase_user(site_id, user_id, "cli")}))
+
+
+@data.command("delete-site")
+def data_delete_site(site_id: str, yes: bool = typer.Option(False, "--yes", help="Confirm.")) -> None:
+    """Delete all of a site's data in every store (the site and its keys stay)."""
+    if not yes:
+        _fail("this deletes every event of the site: add --yes", 2)
+    typer.echo(json.dumps({"removed": _modules().export.rights().erase_site(site_id, "cli")}))
+
+
+@data.command("retention")
+def data_retention(site_id: str, days: int = typer.Option(None, help="Days of events kept; 0 = forever.")) -> None:
+    """Show or set a site's retention (applied hourly by the worker's background task)."""
+    rights = _modules().export.rights()
+    if days is not None:
+        if days < 0:
+            _fail("--days must be 0 or more", 2)
+        rights.set_retention(site_id, days)
+    typer.echo(json.dumps({"site_id": site_id, "days": rights.retention(site_id)}))
+
+
 def _modules():
     """The full container (core and every module), on an up-to-date transactional schema."""
     from bootstrap.container import build_container
@@ -225,6 +368,6 @@ def main() -> None:
         _fail(preflight.lock_conflict_message(Settings()))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = 1) -> None:
     typer.echo(f"error: {message}", err=True)
-    sys.exit(1)
+    sys.exit(code)

@@ -7,6 +7,7 @@ def installed_modules() -> tuple[TrackingModule, ...]:
     from tracking.active_users.module import MODULE as active_users
     from tracking.device_intel.module import MODULE as device_intel
     from tracking.ecommerce.module import MODULE as ecommerce
+    from tracking.export.module import MODULE as export
     from tracking.geo_time.module import MODULE as geo_time
     from tracking.insights.module import MODULE as insights
     from tracking.meta_capi.module import MODULE as meta_capi
@@ -19,4 +20,4 @@ def installed_modules() -> tuple[TrackingModule, ...]:
     # analytics projections' inserts. Enrichers are ordered by the columns they write and read
     # (bootstrap.columns), with this order breaking ties.
     return (active_users, device_intel, geo_time, page_analytics, tracker_script, web_vitals, sessions, ecommerce,
-            meta_capi, insights)
+            meta_capi, export, insights)

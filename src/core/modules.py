@@ -18,6 +18,19 @@ from core.analytics.migrations import Migration
 from core.bus.events import TrackedEvent
 
 
+class Eraser(Protocol):
+    """A module's part of the data rights (the export module drives them): delete, from the
+    module's own stores, what belongs to a whole site, to one visitor id, to one session id.
+    Each call is idempotent and returns how many rows/keys it removed or scheduled for removal
+    (ClickHouse deletes are mutations, applied in the background: see the README's "Data rights")."""
+
+    def erase_site(self, site_id: str) -> int: ...
+
+    def erase_visitor(self, site_id: str, visitor_id: int) -> int: ...
+
+    def erase_session(self, site_id: str, session_id: int) -> int: ...
+
+
 class Lifecycle(Protocol):
     """A resource a module opens and must release: `start()` where the app or worker starts
     (may be a no-op), `close()` on shutdown. Both must be safe to call more than once."""
@@ -64,6 +77,8 @@ class Hooks:
     breakdowns: tuple[tuple[str, providers.Provider], ...] = ()
     # Resources with start()/close() (Lifecycle), started with the app or worker, closed on shutdown.
     lifecycle: tuple[providers.Provider, ...] = ()
+    # Data-rights erasers (Eraser) of the module's own tables and keys.
+    erasers: tuple[providers.Provider, ...] = ()
 
 
 def no_hooks(container: Any) -> Hooks:

@@ -40,6 +40,10 @@ class ChdbStore:
         columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
         return list(zip(*columns, strict=True)) if columns else []
 
+    def query_arrow(self, sql: str, params: Mapping | None = None):
+        with self._lock:
+            return self._open().query(render(sql, params), "ArrowTable")
+
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Mapping]) -> None:
         if not rows:
             return

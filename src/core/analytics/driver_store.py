@@ -56,6 +56,15 @@ class DriverStore:
     def query(self, sql: str, params: Mapping | None = None) -> list[tuple]:
         return [tuple(row) for row in self._run(render(sql, params))]
 
+    def query_arrow(self, sql: str, params: Mapping | None = None):
+        import pyarrow as pa
+
+        data, types = self._run(render(sql, params), columnar=True, with_column_types=True)
+        columns = data or [[] for _ in types]
+        arrow = {"String": pa.string(), "Float64": pa.float64(), "Array(String)": pa.list_(pa.string()),
+                 **{f"{u}Int{n}": getattr(pa, f"{u.lower()}int{n}")() for u in ("", "U") for n in (8, 16, 32, 64)}}
+        return pa.table({name: pa.array(col, type=arrow.get(t)) for (name, t), col in zip(types, columns, strict=True)})
+
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Mapping]) -> None:
         if not rows:
             return

@@ -6,7 +6,10 @@ come back as tuples of Python values.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import pyarrow
 
 
 class AnalyticsUnavailable(RuntimeError):
@@ -21,6 +24,11 @@ class AnalyticsStore(Protocol):
     def query(self, sql: str, params: Mapping | None = None) -> list[tuple]: ...
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Mapping]) -> None: ...
+
+    def query_arrow(self, sql: str, params: Mapping | None = None) -> "pyarrow.Table":
+        """The answer as an Arrow table (bulk reads: the export). Column types supported on every
+        engine: String, (U)Int8-64, Float64, Array(String)."""
+        ...
 
     def ping(self) -> None: ...
 

@@ -59,6 +59,9 @@ class TrackedEvent:
     consent_marketing: int = column("UInt8", writer="edge", default=0)
     # JSON of the type-specific payload of a module's event type, validated at the edge.
     data: str = column("String", writer="edge", default="")
+    # When the worker wrote the row (ms, stamped per insert attempt): the export module chooses rows
+    # by it, so an event that arrives late is exported with the interval it was written in.
+    ingested_ms: int = column("Int64", writer="worker", default=0, since=4)
 
     def to_record(self) -> dict:
         record = asdict(self)

@@ -21,6 +21,7 @@ from core.ingest.event_log import EventLog
 from core.ingest.event_types import event_classes
 from core.ingest.service import IngestService
 from core.ingest.visits import VisitLog
+from core.ingest.watermark import WriteWatermark
 from core.ingest.worker import Worker
 from core.metrics import Metrics
 from core.privacy.redaction import Redactor
@@ -61,6 +62,7 @@ class CoreContainer(containers.DeclarativeContainer):
     edge_sinks = providers.List()
     background_tasks = providers.List()
     lifecycle = providers.List()  # modules' resources with start()/close() (core.modules.Lifecycle)
+    erasers = providers.List()  # modules' data-rights erasers (core.modules.Eraser)
     background = providers.Singleton(BackgroundRunner, background_tasks)
     stats = providers.Singleton(StatsRegistry)
 
@@ -84,6 +86,9 @@ class CoreContainer(containers.DeclarativeContainer):
                                       counter=metrics.provided.query_cache_counter.call())
     query = providers.Singleton(QueryService, store=providers.Singleton(QueryStore, store=analytics),
                                 engaged_ms=bounce_engaged_ms, goals=goals.provided.for_site, cache=query_cache)
+    # Below it every row's `ingested_ms` is visible in the events log (read by the export module).
+    write_watermark = providers.Singleton(WriteWatermark, client=redis, key=providers.Callable(
+        "{}:writes_inflight".format, settings.provided.buffer_stream))
     dedup = providers.Singleton(DedupLedger, client=redis, ttl_s=settings.provided.dedup_ttl_s)
     worker = providers.Singleton(
         Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,
@@ -91,7 +96,7 @@ class CoreContainer(containers.DeclarativeContainer):
         batch_records=settings.provided.worker_batch_records,
         poll_ms=settings.provided.worker_poll_ms,
         linger_ms=settings.provided.worker_linger_ms, retry_max_s=settings.provided.worker_retry_max_s,
-        probe=analytics.provided.ping, stall_s=settings.provided.worker_stall_s,
+        probe=analytics.provided.ping, stall_s=settings.provided.worker_stall_s, watermark=write_watermark,
         visits=visit_log)
 
 

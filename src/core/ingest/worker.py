@@ -27,6 +27,7 @@ from core.ingest.dead_letters import DeadLetters
 from core.ingest.dedup import DedupLedger
 from core.ingest.event_log import EventLog
 from core.ingest.visits import VisitLog
+from core.ingest.watermark import WriteWatermark
 from core.metrics import Metrics, OutageLog
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ class Worker:
                  event_classes: Mapping[str, type[TrackedEvent]] = CORE_EVENT_CLASSES, batch_records: int = 500,
                  poll_ms: int = 200, linger_ms: int = 0, retry_max_s: float = 30.0,
                  probe: Callable[[], object] | None = None, probe_interval_s: float = 0.5,
-                 stall_s: float = 10.0, visits: VisitLog | None = None) -> None:
+                 stall_s: float = 10.0, watermark: WriteWatermark | None = None,
+                 visits: VisitLog | None = None) -> None:
         """`probe` (e.g. the analytics store's ping) is called every `probe_interval_s` while backing
         off after a store error: the retry starts as soon as it succeeds, not after the back-off."""
         self._buffer = buffer
@@ -74,7 +76,9 @@ class Worker:
         self._probe = probe
         self._probe_interval_s = probe_interval_s
         self._stall_s = stall_s
+        self._watermark = watermark
         self._visits = visits
+        self._slot = watermark.writer() if watermark is not None else None
         self._stop = threading.Event()
         self._pending: list[BufferRecord] = []  # read but not acked: retried before reading more
         self._running = False
@@ -208,7 +212,11 @@ class Worker:
     def _write(self, events: list[dict]) -> int | None:
         if not events:
             return 0
-        ok = self._retry_write(events)
+        try:
+            ok = self._retry_write(events)
+        finally:
+            if self._slot is not None:
+                self._slot.done()  # the rows are in (or still pending): no longer holds the watermark
         return None if ok is None else len(events)
 
     def _retry_write(self, events: list[dict]) -> bool | None:
@@ -229,6 +237,10 @@ class Worker:
 
     def _write_isolating_bad_rows(self, events: list[dict]) -> bool:
         started = time.perf_counter()
+        # Stamped per attempt, after registering with the write watermark (core.ingest.watermark).
+        stamp = self._slot.stamp() if self._slot is not None else int(time.time() * 1000)
+        for e in events:
+            e["ingested_ms"] = stamp
         try:
             self._log.write(events)
         except AnalyticsUnavailable:

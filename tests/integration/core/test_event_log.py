@@ -66,8 +66,9 @@ def test_a_column_declared_later_is_added_to_an_existing_log_and_written(analyti
         path_depth: int = column("UInt8", writer="enricher", default=0, since=2)
 
     owner = f"test_{unique}"  # its own ledger entry: version 1 is a no-op on the existing table
-    assert migrate(analytics_store, owner, migrations_for(columns_of(WithDepth))) == [1, 2]
-    assert migrate(analytics_store, owner, migrations_for(columns_of(WithDepth))) == []
+    example = [c for c in columns_of(WithDepth) if c.since <= 2]  # the real log's later columns exist already
+    assert migrate(analytics_store, owner, migrations_for(example)) == [1, 2]
+    assert migrate(analytics_store, owner, migrations_for(example)) == []
     site = f"site_{unique}"
     record = {**_record(site, _ms(2024, 3, 9, 12)), "path_depth": 3}
     analytics_store.insert("events", ("site_id", "event_id", "ts_ms", "path_depth"), [record])

@@ -1,0 +1,85 @@
+"""All ClickHouse SQL of export: the rows of an interval (by write time), usage counts, erasure.
+
+Rows are chosen by `ingested_ms`, the time the worker wrote them (rows logged before that column
+existed fall back to `received_ms`), never by event time, so an event that arrives late is part of
+the interval it was written in. One interval is read in pages by keyset (write time, event id):
+the same rows give the same pages, which is what makes part files deterministic.
+"""
+
+from collections.abc import Mapping
+
+from core.analytics.port import AnalyticsStore
+
+# Schema version 1 of an exported row, in order (see README "Export"). `props` is built from
+# the log's two parallel arrays; `user_id` is left out (see README).
+_SELECT = """
+SELECT toString(event_id) AS x_event_id, site_id AS x_site_id, type AS x_type, name AS x_name,
+       ts_ms AS x_ts_ms, received_ms AS x_received_ms,
+       if(ingested_ms = 0, received_ms, ingested_ms) AS x_ingested_ms,
+       visitor_id AS x_visitor_id, session_id AS x_session_id,
+       url AS x_url, hostname AS x_hostname, pathname AS x_pathname, referrer AS x_referrer,
+       referrer_domain AS x_referrer_domain, prop_keys AS x_prop_keys, prop_values AS x_prop_values,
+       browser AS x_browser, browser_version AS x_browser_version, os AS x_os, os_version AS x_os_version,
+       device_type AS x_device_type, is_bot AS x_is_bot, country AS x_country, region AS x_region,
+       city AS x_city, timezone AS x_timezone, local_hour AS x_local_hour, local_weekday AS x_local_weekday,
+       source AS x_source, channel AS x_channel, utm_source AS x_utm_source, utm_medium AS x_utm_medium,
+       utm_campaign AS x_utm_campaign, utm_term AS x_utm_term, utm_content AS x_utm_content,
+       click_ids AS x_click_ids, consent_marketing AS x_consent_marketing, data AS x_data
+FROM events
+WHERE site_id = %(site)s
+  AND x_ingested_ms >= %(start)s AND x_ingested_ms < %(end)s
+  AND (x_ingested_ms > %(after_ms)s OR (x_ingested_ms = %(after_ms)s AND x_event_id > %(after_id)s))
+ORDER BY x_ingested_ms, x_event_id
+LIMIT %(limit)s
+"""
+
+USAGE = """
+SELECT toString(day) AS d, count() FROM events
+WHERE site_id = %(site)s AND day BETWEEN %(day_from)s AND %(day_to)s
+GROUP BY d ORDER BY d
+"""
+COUNT = "SELECT count() FROM events WHERE site_id = %(site)s AND ts_ms >= %(from_ms)s AND ts_ms < %(to_ms)s"
+RECENT = """
+SELECT toString(event_id), type, name, ts_ms, pathname, hostname, referrer_domain, country, device_type, browser, os
+FROM events WHERE site_id = %(site)s ORDER BY ts_ms DESC LIMIT %(limit)s
+"""
+USER_EVENTS = """
+SELECT toString(event_id), type, name, ts_ms, url, referrer, prop_keys, prop_values, country, device_type,
+       browser, os, data
+FROM events WHERE site_id = %(site)s AND user_id = %(user)s ORDER BY ts_ms
+"""
+USER_KEYS = "SELECT DISTINCT visitor_id, session_id FROM events WHERE site_id = %(site)s AND user_id = %(user)s"
+_LOG_ROWS = "SELECT count() FROM events WHERE site_id = %(site)s AND {cond}"
+_DELETE = "ALTER TABLE events DELETE WHERE site_id = %(site)s AND {cond}"
+CONDITIONS = {"site": "1", "visitor": "visitor_id = %(key)s", "session": "session_id = %(key)s",
+              "user": "user_id = %(key)s", "retention": "day < %(key)s"}
+
+
+class ExportRows:
+    def __init__(self, *, store: AnalyticsStore) -> None:
+        self._store = store
+
+    def page(self, site_id: str, start_ms: int, end_ms: int, after: tuple[int, str], limit: int):
+        """An Arrow table of up to `limit` rows of the interval after `after` (write ms, event id),
+        with the `x_` column names of `_SELECT`."""
+        return self._store.query_arrow(_SELECT, {"site": site_id, "start": start_ms, "end": end_ms,
+                                                 "after_ms": after[0], "after_id": after[1], "limit": limit})
+
+    def query(self, sql: str, params: Mapping) -> list[tuple]:
+        return self._store.query(sql, params)
+
+
+class EventLogEraser:
+    """Core's events log, erased on behalf of the data rights (core owns the table, export drives
+    its erasure: core never deletes rows on its own). Mutations: applied in the background."""
+
+    def __init__(self, *, store: AnalyticsStore) -> None:
+        self._store = store
+
+    def erase(self, scope: str, site_id: str, key: object = None) -> int:
+        params = {"site": site_id, "key": key}
+        cond = CONDITIONS[scope]
+        n = self._store.query(_LOG_ROWS.format(cond=cond), params)[0][0]
+        if n:
+            self._store.execute(_DELETE.format(cond=cond), params)
+        return int(n)

@@ -1,0 +1,165 @@
+"""Request and response shapes of export's API (the CLI prints the same)."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["s3", "local"]
+Format = Literal["parquet", "jsonl", "csv"]
+Compression = Literal["zstd", "snappy", "gzip", "none"]
+
+
+class DestinationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "kind": "s3", "name": "raw events", "endpoint_url": "https://s3.eu-central-1.amazonaws.com",
+        "region": "eu-central-1", "bucket": "acme-analytics", "prefix": "utrack", "access_key": "AKIA…",
+        "secret_key": "…", "format": "parquet", "compression": "zstd", "interval_s": 3600, "backup": False}]})
+
+    kind: Kind = Field(description="`s3` (any S3-compatible bucket) or `local` (a directory under "
+                       "UT_EXPORT_LOCAL_ROOT).")
+    name: str | None = Field(None, max_length=100)
+    endpoint_url: str | None = Field(None, description="S3 endpoint; empty = AWS for `region`.")
+    region: str | None = Field(None, max_length=64)
+    bucket: str | None = Field(None, max_length=255)
+    prefix: str | None = Field(None, description="Key prefix inside the bucket or directory.")
+    path: str | None = Field(None, description="local: directory relative to UT_EXPORT_LOCAL_ROOT.")
+    access_key: str | None = Field(None, description="s3: encrypted at rest, never returned.")
+    secret_key: str | None = Field(None, description="s3: encrypted at rest, never returned.")
+    format: Format | None = Field(None, description="Default parquet.")
+    compression: Compression | None = Field(None, description="parquet: zstd (default), snappy, none; "
+                                            "jsonl/csv: gzip (default), none.")
+    interval_s: int | None = Field(None, description="900 … 86400 dividing the day; default 3600.")
+    backup: bool | None = Field(None, description="The metering copy (seed 004's backup bucket).")
+    enabled: bool | None = None
+
+
+class DestinationUpdate(DestinationCreate):
+    kind: Kind | None = None
+
+
+class DestinationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    site_id: str
+    name: str
+    kind: str
+    endpoint_url: str
+    region: str
+    bucket: str
+    prefix: str
+    path: str
+    format: str
+    compression: str
+    interval_s: int
+    backup: bool
+    enabled: bool
+    has_credentials: bool
+    last_success_at: datetime | None
+    last_error: str
+    last_error_at: datetime | None
+
+
+class RunInfo(BaseModel):
+    interval_start: str
+    interval_end: str
+    rows: int
+    bytes: int
+    files: int
+    seconds: float
+    finished_at: datetime
+
+
+class ExportStatus(BaseModel):
+    destination: DestinationOut
+    exported_until: str = Field(description="Every interval before this instant (UTC) is exported.")
+    lag_s: float = Field(description="Seconds from `exported_until` to now.")
+    retry_at: str | None = Field(description="After a failure: when the schedule tries again.")
+    recent_runs: list[RunInfo] = Field(description="Latest exported intervals: rows, bytes, files.")
+
+
+class RunResult(BaseModel):
+    destination_id: int
+    intervals: int = Field(description="Intervals exported by this call.")
+    rows: int
+    bytes: int
+    error: str = Field(description="Empty when every due interval was exported.")
+
+
+class UsageDay(BaseModel):
+    date: str
+    events: int
+
+
+class Usage(BaseModel):
+    site_id: str
+    total: int
+    days: list[UsageDay]
+
+
+class EventCount(BaseModel):
+    site_id: str
+    count: int
+
+
+class RecentEvent(BaseModel):
+    event_id: str
+    type: str
+    name: str
+    ts: str
+    pathname: str
+    hostname: str
+    referrer_domain: str
+    country: str
+    device_type: str
+    browser: str
+    os: str
+
+
+class DeletionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    site_id: str
+    scope: str
+    subject: str
+    requested_by: str
+    removed: int
+    requested_at: datetime
+
+
+class Erased(BaseModel):
+    site_id: str
+    scope: str
+    removed: int = Field(description="Rows and keys found and deleted (ClickHouse rows are removed by a "
+                         "background mutation, see README \"Data rights\").")
+
+
+class RetentionIn(BaseModel):
+    days: int = Field(ge=0, le=36500, description="Days of events kept; 0 = keep forever.")
+
+
+class RetentionOut(BaseModel):
+    site_id: str
+    days: int
+
+
+class UserEvent(BaseModel):
+    event_id: str
+    type: str
+    name: str
+    ts: str
+    url: str
+    referrer: str
+    props: dict[str, str]
+    country: str
+    device_type: str
+    browser: str
+    os: str
+    data: str
+
+
+class UserExport(BaseModel):
+    site_id: str
+    events: list[UserEvent]
