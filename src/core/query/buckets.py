@@ -21,7 +21,9 @@ def label(grain: str, key: object, zone: ZoneInfo) -> str:
 
 def every_bucket(window: UtcRange, zone: ZoneInfo, grain: str) -> list[int | date]:
     if grain == "hour":
-        return list(range(int(window.start.timestamp()), int(window.end.timestamp()), 3600))
+        # from the start of the local hour the window starts in (a datetime range need not be aligned)
+        first = window.start.astimezone(zone).replace(minute=0, second=0, microsecond=0)
+        return list(range(int(first.timestamp()), int(window.end.timestamp()), 3600))
     day = window.start.astimezone(zone).date()
     last = (window.end - timedelta(microseconds=1)).astimezone(zone).date()
     if grain == "week":

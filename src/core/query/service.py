@@ -11,13 +11,13 @@ a request is checked before the cache is asked, so a bad one is a 400 whether ca
 
 from collections.abc import Callable, Sequence
 from dataclasses import astuple
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.analytics.time_range import InvalidRange, UtcRange, local_days_to_utc
+from core.analytics.time_range import UtcRange
 from core.query import buckets, clickhouse
 from core.query.cache import QueryCache
-from core.query.dates import InvalidDateRange, local_days, previous_period
+from core.query.dates import InvalidDateRange, Period, resolve
 from core.query.goals import Goal
 from core.query.plan import Plan, QueryError, build, leaves
 from core.query.schemas import Comparison, QueryRequest, QueryResponse, ResultRow
@@ -57,9 +57,9 @@ class QueryService:
 
     def _answer(self, site: SiteInfo, request: QueryRequest, plan: Plan, goals: tuple[Goal, ...]) -> QueryResponse:
         zone = ZoneInfo(site.timezone)
-        first, last = self._days(site, request, zone)
-        window = _window(first, last, site.timezone)
-        if plan.time and plan.time.grain == "hour" and (last - first).days + 1 > buckets.MAX_HOURLY_DAYS:
+        period = self._period(site, request, zone)
+        window = period.window
+        if plan.time and plan.time.grain == "hour" and period.days > buckets.MAX_HOURLY_DAYS:
             raise QueryError(f"time:hour covers at most {buckets.MAX_HOURLY_DAYS} days")
         labels = buckets.every_bucket(window, zone, plan.time.grain) if plan.time else []
         fill = labels if request.include.time_labels and plan.time and len(plan.dimensions) == 1 else None
@@ -67,12 +67,11 @@ class QueryService:
         meta: dict = {}
         previous: dict[Key, list] = {}
         if request.include.comparison:
-            p_first, p_last = previous_period(first, last)
-            p_window = _window(p_first, p_last, site.timezone)
+            p_window = period.previous
             p_labels = buckets.every_bucket(p_window, zone, plan.time.grain) if plan.time else []
             previous = {_shift(plan, key, p_labels, labels): m
                         for key, m in self._values(plan, site, p_window, request.include_bots, goals, None).items()}
-            meta["comparison_date_range"] = [p_first.isoformat(), p_last.isoformat()]
+            meta["comparison_date_range"] = list(period.previous_label)
         ordered = _ordered(plan, values)
         if request.include.total_rows:
             meta["total_rows"] = len(ordered)
@@ -81,7 +80,7 @@ class QueryService:
         page = ordered[plan.offset:plan.offset + plan.limit]
         results = [self._row(plan, key, metrics, zone, previous if request.include.comparison else None)
                    for key, metrics in page]
-        return QueryResponse(results=results, meta=meta, query=_echo(request, plan, first, last))
+        return QueryResponse(results=results, meta=meta, query=_echo(request, plan, period.label))
 
     def _site_goals(self, site: SiteInfo, plan: Plan) -> tuple[Goal, ...]:
         if not plan.uses_goals:
@@ -108,14 +107,14 @@ class QueryService:
             rows = {(): {}}  # an aggregate always answers one row, of zeros when nothing happened
         return {key: _metrics(plan, n, total.get((), {}), base.get(plan.base_key(key), {})) for key, n in rows.items()}
 
-    def _days(self, site: SiteInfo, request: QueryRequest, zone: ZoneInfo) -> tuple[date, date]:
+    def _period(self, site: SiteInfo, request: QueryRequest, zone: ZoneInfo) -> Period:
         today = self._clock().astimezone(zone).date()
         first_day = None
         if request.date_range == "all":
             ms = self._store.first_event_ms(site.id)
             first_day = datetime.fromtimestamp(ms / 1000, UTC).astimezone(zone).date() if ms else None
         try:
-            return local_days(request.date_range, today=today, first_day=first_day)
+            return resolve(request.date_range, timezone=site.timezone, today=today, first_day=first_day)
         except InvalidDateRange as exc:
             raise QueryError(str(exc)) from exc
 
@@ -151,13 +150,6 @@ class QueryService:
                                     change=[_change(m, now, then) for m, now, then in zip(plan.metrics, metrics, before,
                                                                                           strict=True)])
         return ResultRow(dimensions=labels, metrics=metrics, comparison=comparison)
-
-
-def _window(first: date, last: date, timezone: str) -> UtcRange:
-    try:
-        return local_days_to_utc(first, last, timezone)
-    except InvalidRange as exc:
-        raise QueryError(f"date_range: {exc}") from exc
 
 
 def _metrics(plan: Plan, n: dict[str, int], total: dict[str, int], base: dict[str, int]) -> list[int | float]:
@@ -203,9 +195,9 @@ def _ordered(plan: Plan, values: dict[Key, list]) -> list[tuple[Key, list]]:
     return items
 
 
-def _echo(request: QueryRequest, plan: Plan, first: date, last: date) -> dict:
+def _echo(request: QueryRequest, plan: Plan, label: tuple[str, str]) -> dict:
     return {"site_id": request.site_id, "metrics": list(plan.metrics),
-            "date_range": [first.isoformat(), last.isoformat()],
+            "date_range": list(label),
             "dimensions": [d.name for d in plan.dimensions], "filters": request.filters,
             "order_by": [[n, "desc" if d else "asc"] for n, d in plan.order_by],
             "include": request.include.model_dump(), "pagination": {"limit": plan.limit, "offset": plan.offset},

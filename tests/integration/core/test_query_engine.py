@@ -17,6 +17,7 @@ import pytest
 from core.ingest.event_log import EventLog
 from core.ingest.visits import VisitLog
 from core.query.clickhouse import QueryStore
+from core.query.plan import QueryError
 from core.query.schemas import QueryRequest
 from core.query.service import QueryService
 from core.tenancy.service import SiteInfo
@@ -75,10 +76,14 @@ def write_in_random_order(store, events: list[dict], seed: int, batches: int = 7
 class Truth:
     """Visits and events as the README defines them, computed without ClickHouse."""
 
-    def __init__(self, events: list[dict], tz: str, first: date, last: date, include_bots: bool = False) -> None:
+    def __init__(self, events: list[dict], tz: str, first: date, last: date, include_bots: bool = False,
+                 window: tuple[datetime, datetime] | None = None) -> None:
+        """The local days [first, last], or `window` ([start, end) instants) when given."""
         self.zone = ZoneInfo(tz)
         start = datetime(first.year, first.month, first.day, tzinfo=self.zone).timestamp() * 1000
         end = datetime.combine(last + timedelta(days=1), datetime.min.time(), self.zone).timestamp() * 1000
+        if window is not None:
+            start, end = (w.timestamp() * 1000 for w in window)
         sessions: dict = {}
         for e in events:
             sessions.setdefault((e["visitor_id"], e["session_id"]), []).append(e)
@@ -214,6 +219,37 @@ def test_every_metric_equals_the_python_truth(crowd, dimensions, metrics, filter
                   date_range=[FROM.isoformat(), TO.isoformat()])
     assert got == Truth(events, site.timezone, FROM, TO).answer(metrics, dimensions, filters)
     assert got  # the case has data
+
+
+@pytest.mark.parametrize(("dimensions", "metrics"), [
+    ([], VISIT_METRICS), (["visit:channel"], ["visitors", "visits", "bounce_rate"]),
+    (["event:page"], ["visitors", "pageviews", "events"]), (["time:hour"], ["visitors", "visits"])])
+def test_a_datetime_range_counts_from_its_first_to_its_last_second(crowd, dimensions, metrics):
+    """ISO datetimes: with an offset, or without one in the site's time zone; `to` is inclusive
+    to the second. Hours are labelled from the local hour the range starts in."""
+    site, events, engine = crowd
+    zone = ZoneInfo(site.timezone)
+    start = datetime(2026, 3, 28, 10, 30, tzinfo=UTC)
+    last = datetime(2026, 3, 30, 12, 0, 0, tzinfo=zone)
+    got, answer = _run(engine, site, metrics=metrics, dimensions=dimensions,
+                       date_range=["2026-03-28T10:30:00Z", "2026-03-30T12:00:00"])
+    truth = Truth(events, site.timezone, FROM, TO, window=(start, last + timedelta(seconds=1)))
+    expected = truth.answer(metrics, dimensions, [])
+    if dimensions == ["time:hour"]:  # the truth labels hours by the visit start's local hour
+        assert sum(m[1] for m in got.values()) == sum(m[1] for m in expected.values())
+    else:
+        assert got == expected
+    assert got and answer.query["date_range"] == ["2026-03-28T10:30:00Z", "2026-03-30T12:00:00"]
+
+
+def test_bad_datetime_ranges_are_refused_with_the_reason(crowd):
+    site, _, engine = crowd
+    for bad, reason in ((["2026-03-30T12:00:00Z", "2026-03-28T10:30:00Z"], "before"),
+                        (["2026-03-28T10:30:00Z", "2026-03-30"], "datetime is expected"),
+                        (["0219-01-01T00:00:00Z", "2026-03-30T00:00:00Z"], "between"),
+                        (["2026-03-28T25:00:00Z", "2026-03-30T00:00:00Z"], "ISO 8601")):
+        with pytest.raises(QueryError, match=reason):
+            _run(engine, site, metrics=["visitors"], date_range=bad)
 
 
 def test_the_visits_of_all_channels_sum_to_the_sites_visits(crowd):
