@@ -16,7 +16,8 @@ from core.config.settings import Settings
 from core.di.container import CoreContainer
 from core.modules import Hooks, Subscription, TrackingModule
 
-_LISTS = ("edge_sinks", "event_types", "batch_processors", "background_tasks", "lifecycle", "erasers")
+_LISTS = ("edge_sinks", "event_types", "batch_processors", "background_tasks", "lifecycle", "erasers",
+          "query_metrics")
 
 
 @dataclass

@@ -75,6 +75,8 @@ class Hooks:
     # Stats: contributors to /stats/aggregate, and (property, provider) pairs for /stats/breakdown.
     aggregates: tuple[providers.Provider, ...] = ()
     breakdowns: tuple[tuple[str, providers.Provider], ...] = ()
+    # Metrics for the query engine (core.query.contributions.QueryMetric), e.g. time_on_page.
+    query_metrics: tuple[providers.Provider, ...] = ()
     # Resources with start()/close() (Lifecycle), started with the app or worker, closed on shutdown.
     lifecycle: tuple[providers.Provider, ...] = ()
     # Data-rights erasers (Eraser) of the module's own tables and keys.

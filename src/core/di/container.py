@@ -84,8 +84,10 @@ class CoreContainer(containers.DeclarativeContainer):
     query_cache = providers.Singleton(QueryCache, client=redis, open_ttl_s=settings.provided.query_cache_open_ttl_s,
                                       closed_ttl_s=settings.provided.query_cache_closed_ttl_s,
                                       counter=metrics.provided.query_cache_counter.call())
+    query_metrics = providers.List()  # modules' metrics for the engine (core.query.contributions)
     query = providers.Singleton(QueryService, store=providers.Singleton(QueryStore, store=analytics),
-                                engaged_ms=bounce_engaged_ms, goals=goals.provided.for_site, cache=query_cache)
+                                engaged_ms=bounce_engaged_ms, goals=goals.provided.for_site, cache=query_cache,
+                                metrics=query_metrics)
     # Below it every row's `ingested_ms` is visible in the events log (read by the export module).
     write_watermark = providers.Singleton(WriteWatermark, client=redis, key=providers.Callable(
         "{}:writes_inflight".format, settings.provided.buffer_stream))

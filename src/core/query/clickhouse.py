@@ -48,7 +48,7 @@ _EVENT_QUERY = """
 SELECT {dims}{numbers}
 FROM events
 WHERE site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s AND ts >= %(start)s AND ts < %(end)s
-  AND type IN %(counted)s AND is_bot <= %(max_bot)s AND {where}{group}
+  AND {types} AND is_bot <= %(max_bot)s AND {where}{group}
 """
 # "Visits with a counted event that matches": the events of a visit lie within the padded days.
 _SESSIONS_WITH = """session_id IN (
@@ -107,8 +107,10 @@ def visit_query(plan: Plan, params: dict, *, grouped: bool = True,
                                where=where, group=_group(exprs)), q.params
 
 
-def event_query(plan: Plan, params: dict, *, grouped: bool = True,
-                goals: Sequence[Goal] = ()) -> tuple[str, dict]:
+def event_query(plan: Plan, params: dict, *, grouped: bool = True, goals: Sequence[Goal] = (),
+                contributed: tuple[str, Sequence[str]] | None = None) -> tuple[str, dict]:
+    """`contributed`: (event type, aggregate expressions) of modules' metrics (core.query.contributions),
+    counted over the events of that type instead of the engine's own numbers."""
     q = _Sql(params, goals)
     dims = plan.dimensions if grouped else ()
 
@@ -120,8 +122,13 @@ def event_query(plan: Plan, params: dict, *, grouped: bool = True,
 
     where = _render(plan.filter, leaf_sql)
     exprs = [(_bucket(d.grain, "ts") if d.kind == "time" else _event_column(q, d)) for d in dims]
-    numbers = ", ".join(_EVENT_SQL[n] if _needed(n, plan.metrics) else "0" for n in EVENT_NUMBERS)
-    return _EVENT_QUERY.format(dims=_select(exprs), numbers=numbers, where=where, group=_group(exprs)), q.params
+    if contributed is None:
+        types = "type IN %(counted)s"
+        numbers = ", ".join(_EVENT_SQL[n] if _needed(n, plan.metrics) else "0" for n in EVENT_NUMBERS)
+    else:
+        types, numbers = f"type = {q.value(contributed[0])}", ", ".join(contributed[1])
+    return _EVENT_QUERY.format(dims=_select(exprs), numbers=numbers, types=types, where=where,
+                               group=_group(exprs)), q.params
 
 
 def _select(exprs: Sequence[str]) -> str:

@@ -9,6 +9,7 @@ dimension or a top-level `event:goal` filter); its denominator is `Plan.base()`,
 without them.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -113,13 +114,15 @@ def dimension(name: Any) -> Dimension:
     raise QueryError(f"dimension: unknown {name!r}; one of {', '.join(cat.DIMENSIONS)}")
 
 
-def build(request: QueryRequest) -> Plan:
+def build(request: QueryRequest, contributed: Sequence[str] = ()) -> Plan:
+    """`contributed`: the names of the installed modules' metrics (core.query.contributions)."""
     metrics = tuple(request.metrics)
+    known = (*cat.METRICS, *contributed)
     if not metrics:
-        raise QueryError(f"metrics: name at least one of {', '.join(cat.METRICS)}")
+        raise QueryError(f"metrics: name at least one of {', '.join(known)}")
     for m in metrics:
-        if m not in cat.METRICS:
-            raise QueryError(f"metric: unknown {m!r}; one of {', '.join(cat.METRICS)}")
+        if m not in known:
+            raise QueryError(f"metric: unknown {m!r}; one of {', '.join(known)}")
     if len(set(metrics)) != len(metrics):
         raise QueryError("metrics: each metric at most once")
     dims = tuple(dimension(d) for d in request.dimensions)
@@ -128,6 +131,10 @@ def build(request: QueryRequest) -> Plan:
     if sum(d.kind == "time" for d in dims) > 1:
         raise QueryError("dimensions: at most one time:* dimension")
     kinds = {d.kind for d in dims}
+    theirs = [m for m in metrics if m in contributed]
+    if theirs and ("visit" in kinds or any(d.goal for d in dims)):
+        raise QueryError(f"metric {theirs[0]!r} is counted over events: break it down by event:page, "
+                         "event:hostname, event:name, event:props:<key> or time:*, not by visit:* or event:goal")
     if {"visit", "event"} <= kinds:
         raise QueryError("dimensions: visit:* and event:* dimensions together are not supported yet")
     scope = "event" if "event" in kinds else "visit"

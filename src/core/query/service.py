@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from core.analytics.time_range import UtcRange
 from core.query import buckets, clickhouse
 from core.query.cache import QueryCache
+from core.query.contributions import QueryMetric, by_name
 from core.query.dates import InvalidDateRange, Period, resolve
 from core.query.goals import Goal
 from core.query.plan import Plan, QueryError, build, leaves
@@ -30,8 +31,10 @@ class QueryService:
     def __init__(self, *, store: clickhouse.QueryStore, engaged_ms: int = 0, engagement_type: str = "engagement",
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  goals: Callable[[str], Sequence[Goal]] = lambda site_id: (),
-                 cache: QueryCache | None = None) -> None:
+                 cache: QueryCache | None = None, metrics: Sequence[QueryMetric] = ()) -> None:
+        """`metrics`: the installed modules' contributions (core.query.contributions)."""
         self._store = store
+        self._theirs = by_name(metrics)
         self._goals = goals
         self._cache = cache
         self._engaged_ms = engaged_ms
@@ -39,7 +42,7 @@ class QueryService:
         self._clock = clock
 
     def run(self, *, site: SiteInfo, request: QueryRequest) -> QueryResponse:
-        plan = build(request)
+        plan = build(request, tuple(self._theirs))
         goals = self._site_goals(site, plan)
         if self._cache is None:
             return self._answer(site, request, plan, goals)
@@ -101,11 +104,38 @@ class QueryService:
         total = (self._counts(plan, site, window, include_bots, goals, grouped=False)
                  if "percentage" in plan.metrics else {})
         base = self._counts(plan.base(), site, window, include_bots, goals) if "conversion_rate" in plan.metrics else {}
+        theirs = self._contributed(plan, site, window, include_bots)
         if fill is not None:
             rows = {(k,): rows.get((k,), {}) for k in fill}
         if not plan.dimensions and not rows:
             rows = {(): {}}  # an aggregate always answers one row, of zeros when nothing happened
-        return {key: _metrics(plan, n, total.get((), {}), base.get(plan.base_key(key), {})) for key, n in rows.items()}
+        return {key: _metrics(plan, n, total.get((), {}), base.get(plan.base_key(key), {}),
+                              self._their_values(plan, theirs.get(key, {})))
+                for key, n in rows.items()}
+
+    def _contributed(self, plan: Plan, site: SiteInfo, window: UtcRange,
+                     include_bots: bool) -> dict[Key, dict[str, object]]:
+        """Modules' metrics: one query per event type they read, raw numbers by row key."""
+        wanted = [self._theirs[m] for m in plan.metrics if m in self._theirs]
+        out: dict[Key, dict[str, object]] = {}
+        for event_type in dict.fromkeys(m.event_type for m in wanted):
+            names = [n for m in wanted if m.event_type == event_type for n in m.numbers]
+            exprs = [m.numbers[n] for m in wanted if m.event_type == event_type for n in m.numbers]
+            sql, params = clickhouse.event_query(plan, self._params(site, window, include_bots),
+                                                 contributed=(event_type, exprs))
+            width = len(plan.dimensions)
+            for row in self._store.rows(sql, params):
+                out.setdefault(tuple(row[:width]), {}).update(zip(names, row[width:], strict=True))
+        return out
+
+    def _their_values(self, plan: Plan, raw: dict[str, object]) -> dict[str, int | float]:
+        return {m: self._theirs[m].value(raw) for m in plan.metrics if m in self._theirs}
+
+    def _params(self, site: SiteInfo, window: UtcRange, include_bots: bool) -> dict:
+        return {**window.params(), "site_id": site.id, "tz": site.timezone, "max_bot": int(include_bots),
+                "pad_from": window.day_from - timedelta(days=1), "pad_to": window.day_to + timedelta(days=1),
+                "start_ms": int(window.start.timestamp() * 1000), "end_ms": int(window.end.timestamp() * 1000),
+                "engaged_ms": self._engaged_ms, "engagement_type": self._engagement_type}
 
     def _period(self, site: SiteInfo, request: QueryRequest, zone: ZoneInfo) -> Period:
         today = self._clock().astimezone(zone).date()
@@ -122,10 +152,7 @@ class QueryService:
                 goals: tuple[Goal, ...], grouped: bool = True) -> dict[Key, dict[str, int]]:
         if grouped and any(d.goal for d in plan.dimensions) and not goals:
             return {}  # no goals: no event completes one
-        params = {**window.params(), "site_id": site.id, "tz": site.timezone, "max_bot": int(include_bots),
-                  "pad_from": window.day_from - timedelta(days=1), "pad_to": window.day_to + timedelta(days=1),
-                  "start_ms": int(window.start.timestamp() * 1000), "end_ms": int(window.end.timestamp() * 1000),
-                  "engaged_ms": self._engaged_ms, "engagement_type": self._engagement_type}
+        params = self._params(site, window, include_bots)
         build_sql = clickhouse.visit_query if plan.scope == "visit" else clickhouse.event_query
         names = clickhouse.VISIT_NUMBERS if plan.scope == "visit" else clickhouse.EVENT_NUMBERS
         sql, params = build_sql(plan, params, grouped=grouped, goals=goals)
@@ -145,14 +172,15 @@ class QueryService:
                   for d, v in zip(plan.dimensions, key, strict=True)]
         comparison = None
         if previous is not None:
-            before = previous.get(key) or _metrics(plan, {}, {}, {})
+            before = previous.get(key) or _metrics(plan, {}, {}, {}, self._their_values(plan, {}))
             comparison = Comparison(dimensions=labels, metrics=before,
                                     change=[_change(m, now, then) for m, now, then in zip(plan.metrics, metrics, before,
                                                                                           strict=True)])
         return ResultRow(dimensions=labels, metrics=metrics, comparison=comparison)
 
 
-def _metrics(plan: Plan, n: dict[str, int], total: dict[str, int], base: dict[str, int]) -> list[int | float]:
+def _metrics(plan: Plan, n: dict[str, int], total: dict[str, int], base: dict[str, int],
+             theirs: dict[str, int | float]) -> list[int | float]:
     visits, visitors = n.get("visits", 0), n.get("visitors", 0)
     values = {
         "visitors": visitors, "visits": visits, "pageviews": n.get("pageviews", 0), "events": n.get("events", 0),
@@ -162,6 +190,7 @@ def _metrics(plan: Plan, n: dict[str, int], total: dict[str, int], base: dict[st
         "percentage": round(100 * visitors / total["visitors"], 1) if total.get("visitors") else 0.0,
         "conversion_rate": round(100 * visitors / base["visitors"], 1) if base.get("visitors") else 0.0,
     }
+    values.update(theirs)
     return [values[m] for m in plan.metrics]
 
 

@@ -3,6 +3,7 @@
 from dependency_injector import containers, providers
 
 from tracking.sessions.cache import SessionStateCache
+from tracking.sessions.clickhouse.query_metrics import ScrollDepth, TimeOnPage
 from tracking.sessions.clickhouse.stores import EngagementStore, SessionStore
 from tracking.sessions.handlers import SessionsHandlers
 from tracking.sessions.service.assigner import SessionAssigner
@@ -33,3 +34,5 @@ class SessionsContainer(containers.DeclarativeContainer):
     stats = providers.Singleton(SessionStatsService, store=store, engaged_ms=config.provided.session_engaged_ms)
     engagement = providers.Singleton(EngagementService, store=engagement_store)
     engagement_type = providers.Singleton(EngagementSpec)
+    time_on_page = providers.Singleton(TimeOnPage)  # query engine metrics (core.query.contributions)
+    scroll_depth = providers.Singleton(ScrollDepth)

@@ -29,6 +29,7 @@ def hooks(c: SessionsContainer) -> Hooks:
                                     reads=("session_id", "pathname"))),
         aggregates=(c.stats,),
         breakdowns=(("entry_page", c.stats), ("exit_page", c.stats)),
+        query_metrics=(c.time_on_page, c.scroll_depth),
     )
 
 
