@@ -143,6 +143,15 @@ def sites_list() -> None:
     typer.echo(json.dumps([_asdict(s) for s in container.tenancy().list_sites()], indent=2))
 
 
+@sites.command("forget-user-ids")
+def sites_forget_user_ids(site_id: str) -> None:
+    """Delete the site's user-id secret: every stored user pseudonym becomes unlinkable to any id
+    (journeys of past users can no longer be looked up); the next identified event gets a new one."""
+    container = _core()
+    deleted = container.pseudonyms().forget(site_id)
+    typer.echo(json.dumps({"site_id": site_id, "secret_deleted": deleted}))
+
+
 @meta_capi.command("set")
 def meta_capi_set(site_id: str,
                   pixel_id: str = typer.Option(None, help="The Meta pixel (dataset) id (needed for a new pixel)."),

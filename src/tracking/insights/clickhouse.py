@@ -24,14 +24,14 @@ _RANGE = """site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s
   AND ts_ms >= %(from_ms)s AND ts_ms < %(to_ms)s AND is_bot <= %(max_bot)s AND type NOT IN %(technical)s"""
 
 FUNNEL = """
-SELECT {unit} AS u, ts_ms, toString(event_id) AS eid, {mask} AS mask{group}
+SELECT {unit} AS u, ts_ms, {mask} AS mask{group}
 FROM events
 WHERE """ + _RANGE + """ AND {unit_known} AND {stream} AND {where}
-ORDER BY u, ts_ms, eid
+ORDER BY u, ts_ms, toString(event_id)
 """
 # The breakdown by a visit attribute: the attribute of each event's visit, joined on the visit.
 FUNNEL_BY_VISIT = """
-SELECT u, ts_ms, eid, mask, b FROM (
+SELECT u, ts_ms, mask, b FROM (
     SELECT {unit} AS u, ts_ms, toString(event_id) AS eid, {mask} AS mask, visitor_id, session_id
     FROM events
     WHERE """ + _RANGE + """ AND {unit_known} AND {stream} AND {where}
@@ -48,12 +48,19 @@ _VISITS_WHERE = """(visitor_id, session_id) IN (
     WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s AND session_id != 0
     GROUP BY visitor_id, session_id HAVING {cond})"""
 _ORDER = "tuple(ts_ms, toString(event_id))"
+# Per unit: the local periods (site zone) of its cohort events in the cohort periods, and of its
+# return events; periods are dates (a day, the Monday of a week, the 1st of a month).
 RETENTION = """
-SELECT {unit} AS u, ts_ms, toString(event_id) AS eid, {cohort} AS is_cohort, {back} AS is_return
+SELECT {unit} AS u,
+    groupUniqArrayIf({period}, {cohort} AND ts_ms >= %(cohort_from)s AND ts_ms < %(cohort_to)s) AS joined,
+    groupUniqArrayIf({period}, {back}) AS came_back
 FROM events
-WHERE """ + _RANGE + """ AND {unit_known} AND (is_cohort OR is_return) AND {where}
-ORDER BY u, ts_ms, eid
+WHERE """ + _RANGE + """ AND {unit_known} AND ({cohort} OR {back}) AND {where}
+GROUP BY u
+HAVING length(joined) > 0
 """
+PERIODS = {"day": "toDate(ts, %(tz)s)", "week": "toMonday(toDate(ts, %(tz)s))",
+           "month": "toStartOfMonth(toDate(ts, %(tz)s))"}
 JOURNEY = """
 SELECT ts_ms, toString(event_id) AS eid, type, name, pathname, url, prop_keys, prop_values, session_id,
     device_type, browser, os, country
@@ -120,8 +127,9 @@ def funnel_sql(q: engine.Sql, *, unit: str, steps: Sequence[str], strict: bool, 
     return FUNNEL.format(group=group, **parts)
 
 
-def retention_sql(*, unit: str, cohort: str, back: str, where: str) -> str:
-    return RETENTION.format(unit=UNITS[unit], unit_known=_known(unit), cohort=cohort, back=back, where=where)
+def retention_sql(*, unit: str, period: str, cohort: str, back: str, where: str) -> str:
+    return RETENTION.format(unit=UNITS[unit], unit_known=_known(unit), period=PERIODS[period], cohort=cohort,
+                            back=back, where=where)
 
 
 def _known(unit: str) -> str:

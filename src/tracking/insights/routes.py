@@ -139,7 +139,7 @@ def adhoc_funnel(body: Annotated[FunnelQuery, Body(openapi_examples=FUNNEL_EXAMP
     return _run(lambda: service.analyse(site, body))
 
 
-@router.get(f"{_SITE}/retention", response_model=RetentionAnswer, responses=_ERRORS,
+@router.get(f"{_SITE}/retention/cohorts", response_model=RetentionAnswer, responses=_ERRORS,
             summary="Cohort retention")
 @inject
 def retention(cohort_event: str = Query(..., description="Puts a unit in a cohort (`pageview`: any pageview)."),
@@ -153,7 +153,8 @@ def retention(cohort_event: str = Query(..., description="Puts a unit in a cohor
               filters: str = _FILTERS, site: SiteInfo = Depends(owned_site),
               service: RetentionService = Depends(Provide["insights.retention"])) -> RetentionAnswer:
     """Cohorts by the period (site time zone) of their first cohort event in the date range, with
-    each cohort's size and the units that returned in each later period (null: not started yet)."""
+    each cohort's size and the units that returned in each later period (null: not started yet).
+    (`/retention` itself is the export module's data-retention setting.)"""
     if unit not in ("users", "visitors"):
         raise HTTPException(400, "unit: `users` or `visitors`")
     return _run(lambda: service.analyse(site, cohort_event=cohort_event, return_event=return_event, period=period,

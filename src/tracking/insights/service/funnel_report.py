@@ -4,7 +4,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 
 from tracking.insights.schemas import FunnelGroup, FunnelStepOut
-from tracking.insights.service.funnel_rules import Hit, attempts
+from tracking.insights.service.funnel_rules import GROUP, Hit, attempts
 
 
 def report(units: Iterable[Sequence[Hit]], *, labels: Sequence[str], order: str, window_ms: int, entry: str,
@@ -14,7 +14,7 @@ def report(units: Iterable[Sequence[Hit]], *, labels: Sequence[str], order: str,
     for hits in units:
         for i, times in attempts(hits, steps=len(labels), order=order, window_ms=window_ms, entry=entry,
                                  start_ms=start_ms, end_ms=end_ms):
-            reached.setdefault(hits[i].group if breakdown else "", []).append(times)
+            reached.setdefault(hits[i][GROUP] if breakdown else "", []).append(times)
     groups = [FunnelGroup(value=value if breakdown else None, steps=_steps(labels, runs))
               for value, runs in reached.items()]
     groups.sort(key=lambda g: (-g.steps[0].count, g.value or ""))

@@ -1,6 +1,6 @@
 """The funnel rule as pure functions over one unit's events, so every mode is exact and testable.
 
-A unit's events come as `Hit(ts_ms, event_id, mask)` sorted by (ts_ms, event_id); bit i of `mask`
+A unit's events come as hits `(ts_ms, mask, group)` sorted by (ts_ms, event_id); bit i of `mask`
 says the event matches step i+1 (an event may match several steps; `mask == 0` is some other event,
 which only the `strict` order looks at). Events at the same millisecond happened "at once": their
 order inside that instant is unknown, so an instant ("block") may serve several consecutive steps
@@ -22,18 +22,15 @@ entry) at which it reached each step, up to the last step reached.
 """
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 ORDERS = ("ordered", "strict", "any")
 ENTRIES = ("first", "every")
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    ts_ms: int
-    event_id: str
-    mask: int
-    group: str = ""  # the breakdown value, read from an attempt's entry
+# (ts_ms, mask, group): plain tuples, as there are millions; `group` is the breakdown value,
+# read from an attempt's entry.
+Hit = tuple[int, int, str]
+TS, MASK, GROUP = 0, 1, 2
 
 
 def attempts(hits: Sequence[Hit], *, steps: int, order: str, window_ms: int, entry: str,
@@ -41,34 +38,48 @@ def attempts(hits: Sequence[Hit], *, steps: int, order: str, window_ms: int, ent
     """(index of the entry hit, [ms from entry to step 1, 2, ...]) for each attempt of one unit."""
     first_bit = (1 << steps) - 1 if order == "any" else 1
     for i, hit in enumerate(hits):
-        if hit.mask & first_bit and start_ms <= hit.ts_ms < end_ms:
+        if hit[MASK] & first_bit and start_ms <= hit[TS] < end_ms:
             yield i, _reach(hits, i, steps, order, window_ms)
             if entry == "first":
                 return
 
 
 def _reach(hits: Sequence[Hit], entry: int, steps: int, order: str, window_ms: int) -> list[int]:
-    t0 = hits[entry].ts_ms
+    t0 = hits[entry][TS]
     deadline = t0 + window_ms
     lo = entry  # events at the entry's millisecond happened at once with it, whatever their ids
 
-    while lo > 0 and hits[lo - 1].ts_ms == t0:
+    while lo > 0 and hits[lo - 1][TS] == t0:
         lo -= 1
     if order == "any":
         return _reach_any(hits, entry, lo, steps, deadline, t0)
     times = [0]
     level = 1
     j = lo
-    while j < len(hits) and level < steps and hits[j].ts_ms <= deadline:
+    n = len(hits)
+    strict = order == "strict"
+    while j < n and level < steps:
+        ts = hits[j][TS]
+        if ts > deadline:
+            break
+        if j != entry and (j + 1 == n or hits[j + 1][TS] != ts) and (j == 0 or hits[j - 1][TS] != ts):
+            # an instant of one event (the usual case): it serves the next step or nothing
+            if hits[j][MASK] >> level & 1:
+                times.append(ts - t0)
+                level += 1
+            elif strict:
+                break
+            j += 1
+            continue
         k = j
-        while k < len(hits) and hits[k].ts_ms == hits[j].ts_ms:
+        while k < n and hits[k][TS] == ts:
             k += 1
-        block = [h.mask for idx, h in enumerate(hits[j:k], start=j) if idx != entry]
+        block = [h[MASK] for idx, h in enumerate(hits[j:k], start=j) if idx != entry]
         wanted = list(range(level, steps))  # 0-based step numbers still to reach, in order
         m = _longest_prefix(block, wanted)
-        times.extend([hits[j].ts_ms - t0] * m)
+        times.extend([ts - t0] * m)
         level += m
-        if order == "strict" and m < len(block):
+        if strict and m < len(block):
             break  # some event of this instant is not a next step
         j = k
     return times
@@ -78,13 +89,13 @@ def _reach_any(hits: Sequence[Hit], entry: int, lo: int, steps: int, deadline: i
     seen: list[int] = []
     times: list[int] = []
     j = lo
-    while j < len(hits) and hits[j].ts_ms <= deadline and len(times) < steps:
+    while j < len(hits) and hits[j][TS] <= deadline and len(times) < steps:
         k = j
-        while k < len(hits) and hits[k].ts_ms == hits[j].ts_ms:
+        while k < len(hits) and hits[k][TS] == hits[j][TS]:
             k += 1
-        seen.extend(h.mask for h in hits[j:k] if h.mask)
+        seen.extend(h[MASK] for h in hits[j:k] if h[MASK])
         m = _longest_prefix(seen, list(range(steps)))
-        times.extend([hits[j].ts_ms - t0] * (m - len(times)))
+        times.extend([hits[j][TS] - t0] * (m - len(times)))
         j = k
     return times
 

@@ -15,7 +15,7 @@ from core.tenancy.service import SiteInfo
 from tracking.insights.clickhouse import InsightsStore, funnel_sql, step_condition
 from tracking.insights.models import Funnel
 from tracking.insights.repository import FunnelRepository, NameTaken
-from tracking.insights.schemas import FunnelAnswer, FunnelCreate, FunnelOut, FunnelQuery, FunnelSpec
+from tracking.insights.schemas import FunnelAnswer, FunnelCreate, FunnelOut, FunnelQuery
 from tracking.insights.service.funnel_report import report
 from tracking.insights.service.funnel_rules import Hit
 from tracking.insights.service.window import (
@@ -45,7 +45,7 @@ class FunnelService:
                     raise InsightsError(f"a site has at most {MAX_FUNNELS} funnels")
                 if repo.by_name(site_id, body.name):
                     raise InsightsError(f"a funnel named {body.name!r} exists on this site")
-                row = repo.add(site_id, body.name, FunnelSpec.model_validate(body.model_dump()).model_dump())
+                row = repo.add(site_id, body.name, body.model_dump(exclude={"name"}, exclude_none=True))
                 return _out(row)
         except NameTaken as exc:  # a concurrent create of the same name
             raise InsightsError(f"a funnel named {body.name!r} exists on this site") from exc
@@ -95,7 +95,7 @@ def _units(rows: list[tuple], grouped: bool) -> Iterator[list[Hit]]:
             if hits:
                 yield hits
             current, hits = row[0], []
-        hits.append(Hit(int(row[1]), row[2], int(row[3]), str(row[4]) if grouped else ""))
+        hits.append((row[1], row[2], str(row[3]) if grouped else ""))
     if hits:
         yield hits
 

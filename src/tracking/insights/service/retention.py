@@ -8,8 +8,8 @@ A period that has not started yet is `null`, not 0. Retention across days needs 
 (`unit=users`, the default): anonymous visitor hashes change every day.
 """
 
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.query import clickhouse as engine
@@ -39,24 +39,20 @@ def shift(start: date, period: str, n: int) -> date:
     return date(months // 12, months % 12 + 1, 1)
 
 
-def cohorts(units: Iterable[list[tuple[int, bool, bool]]], *, zone: ZoneInfo, period: str, periods: int,
-            first: date, last: date, recurring: bool) -> dict[date, tuple[int, list[int]]]:
-    """{cohort start: (size, [returned in period 1..N])} over one unit's (ts_ms, cohort?, return?) rows."""
+def cohorts(units: Iterable[tuple[Sequence[date], Sequence[date]]], *, period: str, periods: int, first: date,
+            last: date, recurring: bool) -> dict[date, tuple[int, list[int]]]:
+    """{cohort start: (size, [returned in period 1..N])} from each unit's (cohort periods, return periods)."""
     starts = []
     day = period_start(first, period)
     while day <= last:
         starts.append(day)
         day = shift(day, period, 1)
     out = {s: [0, [0] * periods] for s in starts}
-    for rows in units:
-        local = [(period_start(datetime.fromtimestamp(ts / 1000, UTC).astimezone(zone).date(), period), c, r)
-                 for ts, c, r in rows]
-        joined = sorted({p for p, c, _ in local if c and p in out})
-        # first occurrence: a unit belongs to the cohort of its first cohort event in the range
-        if not recurring:
-            first_event = next((p for p, c, _ in local if c and p in out), None)
-            joined = [first_event] if first_event is not None else []
-        back = {p for p, _, r in local if r}
+    for joined, came_back in units:
+        joined = sorted(p for p in joined if p in out)
+        if not recurring:  # first occurrence: the cohort of its first cohort event in the range
+            joined = joined[:1]
+        back = set(came_back)
         for start in joined:
             entry = out[start]
             entry[0] += 1
@@ -84,12 +80,11 @@ class RetentionService:
         last_start = period_start(window.last, period)
         start_ms = _local_ms(first, zone)
         end_ms = _local_ms(shift(last_start, period, periods + 1), zone)
-        q = engine.Sql(params(site, start_ms, end_ms))
-        sql = retention_sql(unit=unit, cohort=_target(q, cohort_event), back=_target(q, return_event),
-                            where=where(q, node))
-        rows = self._store.rows(sql, q.params)
-        cohort_end_ms = _local_ms(shift(last_start, period, 1), zone)
-        found = cohorts(_by_unit(rows, start_ms, cohort_end_ms), zone=zone, period=period,
+        q = engine.Sql({**params(site, start_ms, end_ms), "tz": site.timezone, "cohort_from": start_ms,
+                        "cohort_to": _local_ms(shift(last_start, period, 1), zone)})
+        sql = retention_sql(unit=unit, period=period, cohort=_target(q, cohort_event),
+                            back=_target(q, return_event), where=where(q, node))
+        found = cohorts(((_dates(j), _dates(b)) for _, j, b in self._store.rows(sql, q.params)), period=period,
                         periods=periods, first=first, last=last_start, recurring=recurring)
         today = self._windows.clock().astimezone(zone).date()
         answer = []
@@ -115,18 +110,8 @@ def _target(q: engine.Sql, name: str) -> str:
     return step_condition(q, event=name, page=None, props={})
 
 
-def _by_unit(rows: list[tuple], start_ms: int, end_ms: int):
-    """One list of (ts_ms, is_cohort, is_return) per unit; cohort events count only in the cohort periods."""
-    current, out = None, []
-    for u, ts, _eid, c, r in rows:
-        if u != current:
-            if out:
-                yield out
-            current, out = u, []
-        ts = int(ts)
-        out.append((ts, bool(c) and start_ms <= ts < end_ms, bool(r)))
-    if out:
-        yield out
+def _dates(values) -> list[date]:
+    return [v if isinstance(v, date) else date.fromisoformat(str(v)) for v in values]
 
 
 def _local_ms(day: date, zone: ZoneInfo) -> int:
