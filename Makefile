@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test lint bench tracker clean help
+.PHONY: install install-dev run test lint bench tracker dashboard clean help
 
 help:
 	@echo "make run    install and serve on embedded stores (http://127.0.0.1:8000)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint   ruff + import contracts"
 	@echo "make bench  ingest benchmark (prints events/s and latency percentiles)"
 	@echo "make tracker  rebuild the browser tracker (tracker/src -> src/tracking/tracker_script/static)"
+	@echo "make dashboard  rebuild the dashboard and the API docs' assets (dashboard/ -> src/tracking/dashboard/static)"
 
 $(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +45,17 @@ $(TRACKER_DEPS): tracker/package.json tracker/package-lock.json
 tracker: $(TRACKER_DEPS)
 	node tracker/build.mjs
 
-test: install-dev $(TRACKER_DEPS)
+# The dashboard's build (esbuild, Preact, htm, uPlot, and the Swagger UI / ReDoc files served at
+# /docs and /redoc), exact versions from dashboard/package-lock.json; the tests rebuild it too.
+DASHBOARD_DEPS := dashboard/node_modules/.installed
+$(DASHBOARD_DEPS): dashboard/package.json dashboard/package-lock.json
+	npm ci --prefix dashboard --no-audit --no-fund
+	touch $(DASHBOARD_DEPS)
+
+dashboard: $(DASHBOARD_DEPS)
+	node dashboard/build.mjs
+
+test: install-dev $(TRACKER_DEPS) $(DASHBOARD_DEPS)
 	scripts/install-clickhouse.sh
 	scripts/install-chromium.sh
 	scripts/ensure-services.sh

@@ -5,6 +5,7 @@ from core.modules import TrackingModule
 
 def installed_modules() -> tuple[TrackingModule, ...]:
     from tracking.active_users.module import MODULE as active_users
+    from tracking.dashboard.module import MODULE as dashboard
     from tracking.device_intel.module import MODULE as device_intel
     from tracking.ecommerce.module import MODULE as ecommerce
     from tracking.export.module import MODULE as export
@@ -20,4 +21,4 @@ def installed_modules() -> tuple[TrackingModule, ...]:
     # analytics projections' inserts. Enrichers are ordered by the columns they write and read
     # (bootstrap.columns), with this order breaking ties.
     return (active_users, device_intel, geo_time, page_analytics, tracker_script, web_vitals, sessions, ecommerce,
-            meta_capi, export, insights)
+            meta_capi, export, dashboard, insights)

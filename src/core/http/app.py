@@ -58,8 +58,9 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
         if on_shutdown is not None:
             on_shutdown()
 
+    # /docs and /redoc are served by the dashboard module from assets in the package (no CDN).
     app = FastAPI(title="Universal Tracking", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.trusted_proxies = core.settings().trusted_proxies  # read by core.http.context.client_ip
     for router in (collect.router, server_api.router, stats.router, query.router, goals.router, ops.router,
                    *routers):

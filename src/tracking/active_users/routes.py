@@ -12,11 +12,13 @@ from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse
 from sse_starlette.sse import SendTimeoutError
 
-from core.http.auth import owned_site_id, read_access
+from core.http.auth import SHARE, issue_session, owned_site_id, read_access
 from core.tenancy.service import SiteInfo, TenancyService
 from tracking.active_users.schemas import (
     LiveEvent,
     PresenceSnapshot,
+    ShareSession,
+    ShareSessionCreate,
     ShareTokenCreate,
     ShareTokenCreated,
     ShareTokenInfo,
@@ -169,7 +171,7 @@ def _described(info: TokenInfo) -> dict:
 def create_share_token(body: ShareTokenCreate | None = None, site_id: str = Depends(owned_site_id),
                        tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"])) -> ShareTokenCreated:
     """Needs the site's secret key. The token (shown only here) reads this site's presence and live
-    feed, as `?token=`, and nothing else."""
+    feed, as `?token=`, and opens its dashboard read-only at `/share#<token>`; it writes nothing."""
     info, token = tokens.create(site_id=site_id, label=body.label if body else "")
     return ShareTokenCreated(**_described(info), token=token)
 
@@ -193,3 +195,20 @@ def revoke_share_token(token_id: int, site_id: str = Depends(owned_site_id),
     if not tokens.revoke(site_id=site_id, token_id=token_id):
         raise HTTPException(404, "no such share token for this site")
     return Response(status_code=204)
+
+
+@router.post("/api/v1/share-session", response_model=ShareSession, summary="Open a share link's read-only session",
+             responses={401: {"description": "Unknown or revoked share token."}})
+@inject
+def open_share_session(body: ShareSessionCreate, request: Request, response: Response,
+                       tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"]),
+                       settings: ActiveUsersSettings = Depends(Provide["active_users.config"])) -> ShareSession:
+    """Exchanges a share token for the `ut_share` cookie (HttpOnly, SameSite=Strict, Secure behind https,
+    UT_SHARE_SESSION_TTL_S): it reads the site's dashboard queries (the query engine, the live streams,
+    the e-commerce and vitals reports) and no write route. The share page renews it from its link, so
+    a revoked token stops the page within that time."""
+    site_id = tokens.site_of(body.token.strip())
+    if site_id is None:
+        raise HTTPException(401, "unknown share token")
+    session = issue_session(request, response, site_id=site_id, scope=SHARE, ttl_s=settings.share_session_ttl_s)
+    return ShareSession(site_id=session.site_id, expires_at=session.expires_at)

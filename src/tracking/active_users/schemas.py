@@ -47,6 +47,15 @@ class ShareTokenCreate(BaseModel):
     label: str = Field("", max_length=100, description="What the token is for, e.g. `office TV`.")
 
 
+class ShareSessionCreate(BaseModel):
+    token: str = Field(min_length=1, max_length=200, description="A share token (`st_…`).")
+
+
+class ShareSession(BaseModel):
+    site_id: str
+    expires_at: int = Field(description="When the read-only cookie expires, Unix time in seconds.")
+
+
 class ShareTokenInfo(BaseModel):
     id: int
     label: str
@@ -56,4 +65,5 @@ class ShareTokenInfo(BaseModel):
 
 class ShareTokenCreated(ShareTokenInfo):
     token: str = Field(description="The token itself, shown only once: pass it as `?token=` to the "
-                                   "real-time endpoints of this site (read-only).")
+                                   "real-time endpoints of this site (read-only), or open the dashboard "
+                                   "read-only at `/share#<token>`.")

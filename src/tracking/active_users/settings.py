@@ -19,3 +19,6 @@ class ActiveUsersSettings(ModuleSettings):
     live_send_timeout_s: float = Field(30.0, description="A stream client that accepts no data for this long "
                                        "is disconnected.")
     live_feed_keep: int = Field(1000, description="Recent live events kept per site for Last-Event-ID resumption.")
+    share_session_ttl_s: int = Field(900, ge=60, le=86400, description="A share link's read-only browser session "
+                                     "lasts this long (the page renews it from the link); a revoked token "
+                                     "opens no new one.")

@@ -1,0 +1,53 @@
+// Small shared pieces: the html tag, data fetching, a metric value, a card with tabs.
+import { h } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import htm from 'htm';
+import { formatChange, formatMetric } from './format.js';
+
+export const html = htm.bind(h);
+
+// Runs `load` whenever `key` changes; a stale answer never overwrites a newer one.
+export function useLoad(load, key) {
+  const [state, setState] = useState({ loading: true, data: null, error: null });
+  useEffect(() => {
+    let current = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => current && setState({ loading: false, data, error: null }),
+      (error) => current && setState({ loading: false, data: null, error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [key]);
+  return state;
+}
+
+export function Value({ metric, value, tag = 'span', cls = '' }) {
+  return h(tag, { class: `num ${cls}`, 'data-metric': metric, 'data-raw': value ?? '' }, formatMetric(metric, value));
+}
+
+export function Change({ metric, change }) {
+  if (change === undefined) return null;
+  // Fewer bounces are good news: the colour follows the meaning, the arrow the number.
+  const good = metric === 'bounce_rate' ? change < 0 : change > 0;
+  const cls = change === null || change === 0 ? 'flat' : good ? 'up' : 'down';
+  return html`<span class="change ${cls}" data-metric="${metric}_change" data-raw=${change ?? ''}>
+    ${change === null ? 'new' : formatChange(metric, change)}</span>`;
+}
+
+export function Card({ title, tabs, active, onTab, children, wide }) {
+  return html`<section class="card ${wide ? 'wide' : ''}">
+    <header class="card-head"><h2>${title}</h2>
+      ${tabs && html`<div class="tabs" role="tablist">${tabs.map(([key, label]) => html`
+        <button role="tab" aria-selected=${key === active} class=${key === active ? 'on' : ''}
+          onClick=${() => onTab(key)}>${label}</button>`)}</div>`}
+    </header>${children}</section>`;
+}
+
+export function Status({ state, empty }) {
+  if (state.error) return html`<p class="note error" role="alert">${state.error.message}</p>`;
+  if (state.loading && !state.data) return html`<p class="note">Loading…</p>`;
+  if (empty) return html`<p class="note">${empty}</p>`;
+  return null;
+}

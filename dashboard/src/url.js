@@ -1,0 +1,72 @@
+// The view lives in the query string (a link reproduces it); a share link's token in the fragment.
+export const PERIODS = [
+  ['today', 'Today'], ['yesterday', 'Yesterday'], ['7d', 'Last 7 days'], ['28d', 'Last 28 days'],
+  ['30d', 'Last 30 days'], ['month', 'This month'], ['12mo', 'Last 12 months'], ['custom', 'Custom range'],
+];
+const INTERVALS = {
+  today: ['hour'], yesterday: ['hour'], '7d': ['hour', 'day'], '28d': ['day', 'week'], '30d': ['day', 'week'],
+  month: ['day', 'week'], '12mo': ['day', 'week', 'month'], custom: ['hour', 'day', 'week', 'month'],
+};
+
+const DEFAULT_INTERVAL = { today: 'hour', yesterday: 'hour', '12mo': 'month' };
+
+export function intervals(period) {
+  return INTERVALS[period] || INTERVALS.custom;
+}
+
+export function defaultInterval(period) {
+  return DEFAULT_INTERVAL[period] || 'day';
+}
+
+export function readState() {
+  const p = new URLSearchParams(location.search);
+  const period = PERIODS.some(([k]) => k === p.get('period')) ? p.get('period') : '7d';
+  const allowed = intervals(period);
+  const interval = allowed.includes(p.get('interval')) ? p.get('interval') : defaultInterval(period);
+  const filters = p.getAll('f').map((f) => {
+    const [dimension, op, ...value] = f.split('|');
+    return dimension && op ? [op, dimension, [value.join('|')]] : null;
+  }).filter(Boolean);
+  return {
+    view: p.get('view') === 'realtime' ? 'realtime' : 'main', period, interval, filters,
+    from: p.get('from') || '', to: p.get('to') || '', compare: p.get('compare') === '1',
+    metric: p.get('metric') || 'visitors',
+  };
+}
+
+export function writeState(s) {
+  const p = new URLSearchParams();
+  if (s.view !== 'main') p.set('view', s.view);
+  p.set('period', s.period);
+  if (s.period === 'custom') {
+    p.set('from', s.from);
+    p.set('to', s.to);
+  }
+  if (s.compare) p.set('compare', '1');
+  p.set('interval', s.interval);
+  if (s.metric !== 'visitors') p.set('metric', s.metric);
+  for (const [op, dimension, [value]] of s.filters) p.append('f', `${dimension}|${op}|${value}`);
+  history.pushState(null, '', `${location.pathname}?${p}${location.hash}`);
+}
+
+export function today(timezone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(new Date());
+}
+
+export function addDays(iso, days) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+// The API's date_range for a state: relative names where the engine has them, days otherwise.
+export function dateRange(s, timezone) {
+  if (s.period === 'today') return 'day';
+  if (s.period === 'yesterday') {
+    const y = addDays(today(timezone), -1);
+    return [y, y];
+  }
+  if (s.period === 'custom') return [s.from || today(timezone), s.to || today(timezone)];
+  return s.period;
+}

@@ -1,0 +1,369 @@
+"""The built-in dashboard end to end: the real service (`utrack serve`, embedded stores) with
+seeded visits, driven in Debian's Chromium. Every number on screen is read by its data-metric /
+data-raw and compared with what `POST /api/v2/query` answers for the same body, and the seeded
+pageviews with a count made here from the seed itself.
+
+One service and one seed for the whole module (the tests run in file order and share it):
+sign-in and the cookie, headline numbers and report rows, filtering by a click and removing the
+chip, the date picker and the comparison, the live count moving within 2 s of a pageview (SSE, no
+reload), screenshots (light, dark, 390 px, realtime, saved to tests/artifacts/dashboard/), a share
+link that reads but cannot write, and sign-out.
+"""
+
+import json
+import re
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from core.config.settings import Settings
+from tests.browser import launch
+from tests.e2e.dashboard_seed import seeded_events, send, send_browser, shop_and_vitals
+from tests.e2e.harness import Service, wait_for
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "dashboard"
+TZ = "Europe/Berlin"
+HEADLINE = ["visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration"]
+FIRST_TABS = {  # the first tab of each report card: dimension -> (metrics, the tab's own filters)
+    "visit:source": (["visitors"], []), "event:page": (["visitors", "pageviews"], [["is", "event:name", ["pageview"]]]),
+    "visit:country": (["visitors"], []), "visit:browser": (["visitors"], []),
+    "event:goal": (["visitors", "events", "conversion_rate"], [])}
+
+
+@pytest.fixture(scope="module")
+def dash(tmp_path_factory):
+    from tests.geoip_db import build
+
+    root = tmp_path_factory.mktemp("dashboard")
+    svc = Service(Settings(data_dir=root / "data", database_url="", redis_url="", clickhouse_url=""),
+                  root / "service.log")
+    svc.env["UT_GEOIP_DB"] = str(build(root / "geo" / "test-city.mmdb"))
+    # Answers of open ranges are cached 10 s: the page and this test would each see a different
+    # moment once the live pageview arrives. Uncached, both read the store as it is.
+    svc.env["UT_QUERY_CACHE_OPEN_TTL_S"] = "0"
+    svc.utrack("migrate")
+    svc.site = svc.create_site(domain="demo.example", timezone=TZ)
+    svc.start()
+    svc.events = seeded_events("demo.example", visits=160, days=40, now=datetime.now(UTC))
+    with svc.client() as client:
+        assert send(client, svc.site["secret_key"], svc.events) == len(svc.events)
+        resp = client.post(f"/api/v1/sites/{svc.site['site_id']}/goals", json={"event_name": "signup"},
+                           headers=key(svc))
+        assert resp.status_code == 201, resp.text
+        shop = shop_and_vitals(svc.site["site_id"], "demo.example")
+        assert send_browser(client, "demo.example", shop) == len(shop)
+        pageviews = sum(e["eventName"] == "pageview" for e in svc.events)
+        stored = wait_for(lambda: query(svc, client, ["pageviews"], "all")["results"][0]["metrics"][0] == pageviews)
+        assert stored, "the seeded pageviews never all arrived"
+        orders = wait_for(lambda: client.get("/api/v1/ecommerce/overview", headers=key(svc), params={
+            "site_id": svc.site["site_id"], "from": local_days(1)[0], "to": local_days(1)[1]}).json()["orders"] == 2)
+        assert orders, "the seeded orders never arrived"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        svc.browser = launch(playwright)
+        svc.context = svc.browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+        svc.page = svc.context.new_page()
+        yield svc
+        svc.browser.close()
+    svc.stop()
+
+
+def key(svc) -> dict:
+    return {"X-API-Key": svc.site["secret_key"]}
+
+
+def query(svc, client, metrics, date_range, **body) -> dict:
+    resp = client.post("/api/v2/query", headers=key(svc), json={
+        "site_id": svc.site["site_id"], "metrics": metrics, "date_range": date_range, **body})
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def local_days(n: int) -> tuple[date, date]:
+    today = datetime.now(ZoneInfo(TZ)).date()
+    return today - timedelta(days=n - 1), today
+
+
+def seeded_pageviews(svc, first: date, last: date) -> int:
+    """Counted from the seed, not by the service: pageviews whose local day is in [first, last]."""
+    return sum(e["eventName"] == "pageview"
+               and first <= datetime.fromisoformat(e["timestamp"]).astimezone(ZoneInfo(TZ)).date() <= last
+               for e in svc.events)
+
+
+def en_us(metric: str, value) -> str:
+    """What the page must show for `value` in the en-US locale (dashboard/src/format.js)."""
+    if metric in ("bounce_rate", "conversion_rate"):
+        return f"{round(value, 1):,g}%"
+    if metric == "visit_duration":
+        s = round(value)
+        return f"{s}s" if s < 60 else f"{s // 60}m {s % 60:02d}s"
+    if metric == "views_per_visit":
+        return f"{round(value, 2):,g}"
+    return f"{value:,}"
+
+
+def headline_on_screen(page) -> dict:
+    return page.eval_on_selector_all(
+        ".metrics [data-metric]", "els => Object.fromEntries(els.map(e => [e.dataset.metric, [e.dataset.raw, "
+        "e.textContent.trim()]]))")
+
+
+def rows_on_screen(page, dimension) -> list:
+    return page.eval_on_selector_all(
+        f'li[data-dimension="{dimension}"]',
+        "els => els.map(li => [li.dataset.value, "
+        "[...li.querySelectorAll('[data-metric]')].map(e => Number(e.dataset.raw))])")
+
+
+def settled(page, expected: dict, timeout: float = 10.0) -> dict:
+    """The headline once it shows `expected` ({metric: value}), or whatever it shows at the deadline."""
+    shown = {}
+
+    def matches():
+        nonlocal shown
+        shown = headline_on_screen(page)
+        return all(shown.get(m, [""])[0] == str(v) for m, v in expected.items())
+
+    wait_for(matches, timeout)
+    return shown
+
+
+def check_headline(page, answer: dict, compare: bool = False) -> None:
+    row = answer["results"][0]
+    expected = {m: _raw(v) for m, v in zip(HEADLINE, row["metrics"], strict=True)}
+    if compare:
+        expected.update({f"{m}_change": _raw(c) for m, c in zip(HEADLINE, row["comparison"]["change"], strict=True)})
+    shown = settled(page, expected)
+    for metric, value in expected.items():
+        assert shown[metric][0] == value, f"{metric}: page {shown[metric]}, API {value}"
+    for metric, value in zip(HEADLINE, row["metrics"], strict=True):
+        assert shown[metric][1] == en_us(metric, value), f"{metric} formatted {shown[metric][1]!r}"
+
+
+def _raw(value) -> str:
+    """How JavaScript prints a JSON number into an attribute (1.0 -> "1", 2.5 -> "2.5"; null -> "")."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def test_signed_out_the_dashboard_queries_answer_401(dash):
+    with dash.client() as client:
+        body = {"site_id": dash.site["site_id"], "metrics": ["visitors"], "date_range": "7d"}
+        assert client.post("/api/v2/query", json=body).status_code == 401
+        assert client.get("/presence/stream", params={"site_id": dash.site["site_id"]}).status_code == 401
+        assert client.get("/api/v1/dashboard/session").status_code == 401
+        forged = {"ut_session": "eyJzaXRlIjoiYSJ9.bm90LWEtc2lnbmF0dXJl"}
+        assert client.post("/api/v2/query", json=body, cookies=forged).status_code == 401
+        page = client.get("/")
+        assert page.status_code == 200
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_docs_and_redoc_are_served_from_the_package(dash):
+    with dash.client() as client:
+        for path in ("/docs", "/redoc"):
+            html = client.get(path)
+            assert html.status_code == 200 and "script-src 'self'" in html.headers["content-security-policy"]
+            for asset in re.findall(r'"(/dashboard/[\w.-]+)"', html.text):
+                served = client.get(asset, headers={"Accept-Encoding": "gzip"})
+                assert served.status_code == 200 and "immutable" in served.headers["cache-control"], asset
+        assert client.get("/dashboard/nothing.js").status_code == 404
+    page = dash.page
+    outside = []
+    page.on("request", lambda r: None if r.url.startswith((dash.url, "blob:", "data:")) else outside.append(r.url))
+    page.goto(f"{dash.url}/docs")
+    page.wait_for_selector(".opblock-tag", timeout=15_000)  # Swagger UI rendered the schema
+    page.goto(f"{dash.url}/redoc")
+    page.wait_for_selector("h1:has-text('Universal Tracking')", timeout=15_000)
+    # ReDoc's footer names its logo on cdn.redoc.ly; the page's CSP (img-src 'self') blocks it.
+    assert [u for u in outside if "cdn.redoc.ly/redoc/logo" not in u] == []
+
+
+def test_sign_in_shows_exactly_what_the_query_api_answers(dash):
+    page = dash.page
+    page.goto(f"{dash.url}/")
+    page.fill("#key", dash.site["secret_key"])
+    page.click("button.primary")
+    page.wait_for_selector('.metrics [data-metric="visitors"]:not([data-raw=""])')
+    cookie = next(c for c in dash.context.cookies() if c["name"] == "ut_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 3600
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert dash.site["secret_key"] not in page.url
+    with dash.client() as client:
+        answer = query(dash, client, HEADLINE, "7d")
+        check_headline(page, answer)
+        first, last = local_days(7)
+        assert answer["results"][0]["metrics"][2] == seeded_pageviews(dash, first, last)
+        for dimension, (metrics, filters) in FIRST_TABS.items():
+            expected = query(dash, client, metrics, "7d", dimensions=[dimension], order_by=[[metrics[0], "desc"]],
+                             filters=filters, pagination={"limit": 10, "offset": 0})["results"]
+            assert expected, f"the seed has no {dimension} rows"
+            want = [[r["dimensions"][0], r["metrics"]] for r in expected]
+            assert wait_for(lambda d=dimension, w=want: rows_on_screen(page, d) == w, 5), \
+                f"{dimension}: page {rows_on_screen(page, dimension)}, API {want}"
+    page.wait_for_timeout(300)  # the graph's canvas has painted
+    page.screenshot(path=str(ARTIFACTS / "main-light.png"), full_page=True)
+
+
+def test_the_shop_and_vitals_cards_show_their_reports(dash):
+    page = dash.page
+    with dash.client() as client:
+        first, last = query(dash, client, ["visitors"], "7d")["query"]["date_range"]
+        days = {"site_id": dash.site["site_id"], "from": first, "to": last}
+        overview = client.get("/api/v1/ecommerce/overview", params=days, headers=key(dash)).json()
+        funnel = client.get("/api/v1/ecommerce/funnel", params=days, headers=key(dash)).json()
+        vitals = client.get("/api/v1/vitals", params={**days, "by": "page", "limit": 8},
+                            headers=key(dash)).json()
+    assert overview["orders"] == 2 and overview["revenue"] == "70.0000"  # 25.00 + (25.00 + 20.00), from the seed
+    stats = dict(page.eval_on_selector_all(".stats [data-metric]",
+                                           "els => els.map(e => [e.dataset.metric, e.dataset.raw])"))
+    assert stats["revenue"] == overview["revenue"] and stats["orders"] == str(overview["orders"])
+    assert stats["average_order_value"] == overview["average_order_value"]
+    assert stats["ecommerce_conversion_rate"] == _raw(overview["conversion_rate"])
+    steps = page.eval_on_selector_all(
+        'li[data-dimension="ecommerce:funnel_step"]',
+        "els => els.map(li => [li.dataset.value, Number(li.querySelector('[data-metric=visitors]').dataset.raw)])")
+    assert steps == [[s["name"], s["visitors"]] for s in funnel["steps"]]
+    assert [s[1] for s in steps] == [3, 2, 2, 2, 2]
+    groups = page.eval_on_selector_all('[data-dimension="vitals:page"]', "els => els.map(r => [r.dataset.value, "
+                                       "Object.fromEntries([...r.querySelectorAll('[data-metric]')].map(e => "
+                                       "[e.dataset.metric, Number(e.dataset.raw)]))])")
+    assert groups == [[g["group"], {f"{m}_p75": v["p75"] for m, v in g["metrics"].items()}] for g in vitals["groups"]]
+    assert {g[0] for g in groups} == {"/", "/pricing"}
+
+
+def test_a_click_on_a_source_filters_the_page_and_removing_the_chip_restores_it(dash):
+    page = dash.page
+    with dash.client() as client:
+        everything = query(dash, client, HEADLINE, "7d")
+        top = rows_on_screen(page, "visit:source")[0][0]
+        page.click(f'li[data-dimension="visit:source"][data-value="{top}"] button.row')
+        page.wait_for_url(f"**f=visit%3Asource%7Cis%7C{top}*")
+        filtered = query(dash, client, HEADLINE, "7d", filters=[["is", "visit:source", [top]]])
+        assert filtered["results"][0]["metrics"] != everything["results"][0]["metrics"]
+        check_headline(page, filtered)
+        assert wait_for(lambda: [r[0] for r in rows_on_screen(page, "visit:source")] == [top], 5)
+        page.click(".chip button")
+        check_headline(page, everything)
+        assert "f=" not in page.url
+
+
+def test_the_date_picker_and_the_comparison_change_the_numbers(dash):
+    page = dash.page
+    with dash.client() as client:
+        page.select_option("#period", "28d")
+        check_headline(page, query(dash, client, HEADLINE, "28d"))
+        first, last = local_days(28)
+        assert headline_on_screen(page)["pageviews"][0] == str(seeded_pageviews(dash, first, last))
+        page.check("#compare")
+        page.wait_for_url("**compare=1*")
+        check_headline(page, query(dash, client, HEADLINE, "28d", include={"comparison": "previous_period"}),
+                       compare=True)
+        yesterday = local_days(2)[0].isoformat()
+        page.select_option("#period", "yesterday")
+        check_headline(page, query(dash, client, HEADLINE, [yesterday, yesterday],
+                                   include={"comparison": "previous_period"}), compare=True)
+        page.select_option("#period", "7d")
+        page.uncheck("#compare")
+        check_headline(page, query(dash, client, HEADLINE, "7d"))
+
+
+def test_a_pageview_moves_the_live_count_within_two_seconds_without_a_reload(dash):
+    page = dash.page
+    page.evaluate("window.__same_document = true")
+    live = '.metrics [data-metric="live_visitors"]'
+    page.wait_for_selector(f'{live}:not([data-raw=""])')
+    before = int(page.get_attribute(live, "data-raw"))
+    with dash.client() as client:
+        sent = time.monotonic()
+        send(client, dash.site["secret_key"], [{
+            "userId": "live-visitor", "eventName": "pageview", "ip": "81.2.69.251",
+            "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                         "Version/17.5 Safari/605.1.15", "url": "https://demo.example/live-now"}])
+        page.wait_for_selector(f'{live}[data-raw="{before + 1}"]', timeout=2000)
+        elapsed = time.monotonic() - sent
+    assert elapsed < 2.0
+    assert page.evaluate("window.__same_document") is True  # no reload happened
+    page.click("nav.views button:has-text('Realtime')")
+    page.wait_for_selector('li[data-dimension="live:event"] >> text=/live-now')
+    assert page.get_attribute('.live-head [data-metric="live_visitors"]', "data-raw") == str(before + 1)
+    page.screenshot(path=str(ARTIFACTS / "realtime.png"), full_page=True)
+    page.click("nav.views button:has-text('Dashboard')")
+
+
+def test_dark_and_narrow_screens(dash):
+    for name, options in (("main-dark", {"color_scheme": "dark", "viewport": {"width": 1280, "height": 900}}),
+                          ("main-390px", {"viewport": {"width": 390, "height": 844}})):
+        context = dash.browser.new_context(locale="en-US", **options)
+        context.add_cookies([c for c in dash.context.cookies() if c["name"] == "ut_session"])
+        page = context.new_page()
+        page.goto(f"{dash.url}/?period=7d")
+        page.wait_for_selector('li[data-dimension="visit:country"]')
+        page.wait_for_selector('.metrics [data-metric="live_visitors"]:not([data-raw=""])')
+        page.wait_for_timeout(300)
+        if name == "main-390px":  # nothing wider than the screen: no sideways scrolling
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        context.close()
+
+
+WRITE_ROUTES = [  # (method, path, body) a share link must never reach
+    ("POST", "/api/v1/sites/{site}/goals", {"event_name": "hijack"}),
+    ("DELETE", "/api/v1/sites/{site}/goals/1", None),
+    ("PUT", "/api/v1/sessions/settings?site_id={site}", {"timeout_minutes": 5}),
+    ("POST", "/api/v1/sites/{site}/share-tokens", {"label": "more"}),
+    ("PUT", "/api/v1/sites/{site}/currency-rates", {"reporting_currency": "USD"}),
+    ("GET", "/api/v1/sites/{site}/share-tokens", None),
+]
+
+
+def test_a_share_link_reads_the_dashboard_and_cannot_write(dash):
+    with dash.client() as client:
+        resp = client.post(f"/api/v1/sites/{dash.site['site_id']}/share-tokens", json={"label": "wall"},
+                           headers=key(dash))
+        token = resp.json()["token"]
+        answer = query(dash, client, HEADLINE, "7d")
+    context = dash.browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.goto(f"{dash.url}/share#{token}")
+    page.wait_for_selector(".tag:has-text('read-only')")
+    check_headline(page, answer)
+    assert page.locator("text=Sign out").count() == 0
+    share = next(c for c in context.cookies() if c["name"] == "ut_share")
+    assert share["httpOnly"] and share["sameSite"] == "Strict"
+    statuses = page.evaluate("""async ([routes, site]) => {
+        const out = [];
+        for (const [method, path, body] of routes) {
+          const r = await fetch(path.replace('{site}', site), {method, headers: {'Content-Type': 'application/json'},
+                                body: body ? JSON.stringify(body) : undefined});
+          out.push([method, path, r.status]);
+        }
+        return out;
+      }""", [WRITE_ROUTES, dash.site["site_id"]])
+    for method, path, status in statuses:
+        assert status == 401, f"{method} {path} answered {status} to a share link"
+    with dash.client() as client:
+        goals = client.get(f"/api/v1/sites/{dash.site['site_id']}/goals", headers=key(dash)).json()
+        assert [g["event_name"] for g in goals] == ["signup"]
+    context.close()
+
+
+def test_sign_out_clears_the_session_and_the_queries_answer_401(dash):
+    page = dash.page
+    page.click("text=Sign out")
+    page.wait_for_selector("#key")
+    assert not [c for c in dash.context.cookies() if c["name"] == "ut_session"]
+    status = page.evaluate("""async (site) => (await fetch('/api/v2/query', {method: 'POST',
+        headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({site_id: site, metrics: ['visitors'], date_range: '7d'})})).status""",
+                           dash.site["site_id"])
+    assert status == 401
+    page.reload()
+    page.wait_for_selector("#key")
+    assert json.loads(page.evaluate("JSON.stringify(document.cookie)")) == ""
