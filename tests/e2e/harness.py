@@ -27,6 +27,9 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "UT_BUFFER_CLAIM_IDLE_MS": str(settings.buffer_claim_idle_ms),
         "UT_WORKER_POLL_MS": "50",
         "UT_LOG_LEVEL": "warning",
+        # Tests poll reports for events they just sent: an open range is not cached (the cache has
+        # tests of its own in tests/integration/core/test_query_cache.py).
+        "UT_QUERY_CACHE_OPEN_TTL_S": "0",
         # The suite runs on the development secret key, which `utrack serve`/`worker` refuse elsewhere.
         "UT_ENV": "development",
     })

@@ -54,11 +54,16 @@ def test_breakdowns_by_browser_country_source_and_channel(geo_service):
         assert rows(c, site, "region") == [("GB-ENG", 1, 2), ("", 1, 1), ("DE-BY", 1, 1), ("SE-E", 1, 1),
                                            ("US-WA", 1, 1)]  # the anonymous visitor keeps only the country
         assert rows(c, site, "city")[0] == ("London", 1, 2)
-        assert rows(c, site, "source") == [("Google", 2, 2), ("(direct)", 1, 1), ("ChatGPT", 1, 1),
+        # Sources are the visit's (its first event's): visitor 1 came from Google and then navigated
+        # inside the shop, so both pageviews are Google's (no "(direct)" row for the navigation); the
+        # DNT visitor arrived without a referrer: its visit is the "(direct)" one.
+        assert rows(c, site, "source") == [("Google", 2, 3), ("(direct)", 1, 1), ("ChatGPT", 1, 1),
                                            ("newsletter", 1, 1)]
-        assert rows(c, site, "channel") == [("AI Assistants", 1, 1), ("Direct", 1, 1), ("Email", 1, 1),
-                                            ("Organic Search", 1, 1), ("Paid Search", 1, 1)]
-        assert rows(c, site, "referrer") == [("chatgpt.com", 1, 1), ("google.com", 1, 1)]
+        assert rows(c, site, "channel") == [("Organic Search", 1, 2), ("AI Assistants", 1, 1), ("Direct", 1, 1),
+                                            ("Email", 1, 1), ("Paid Search", 1, 1)]
+        channels = stats(c, site, "breakdown", property="channel")
+        assert sum(r["visits"] for r in channels) == stats(c, site, "aggregate")["visits"] == 5
+        assert rows(c, site, "referrer") == [("google.com", 1, 2), ("chatgpt.com", 1, 1)]
         assert rows(c, site, "utm_campaign") == [("spring", 1, 1)]
         heat = stats(c, site, "heatmap")
         assert sum(cell["pageviews"] for cell in heat) == 6

@@ -2,9 +2,23 @@
 `POST /api/v2/query` as event:goal and conversion_rate on both store sets, a repeated answer
 served from the query cache (its hit counter on /metrics)."""
 
-from tests.e2e.harness import wait_for
+import pytest
+
+from tests.e2e.harness import Service, wait_for
 
 ORIGIN = {"Origin": "https://shop.example"}
+
+
+@pytest.fixture
+def service(store_settings, tmp_path):
+    """With the query cache's default TTL for open ranges (the harness turns it off)."""
+    svc = Service(store_settings, tmp_path / "service.log")
+    svc.env["UT_QUERY_CACHE_OPEN_TTL_S"] = "10"
+    svc.utrack("migrate")
+    svc.site = svc.create_site(domain="shop.example", timezone="Europe/Berlin")
+    svc.start()
+    yield svc
+    svc.stop()
 
 
 def test_goals_are_kept_per_site_and_counted_by_the_query_api(service):

@@ -26,9 +26,9 @@ from core.analytics.migrations import Migration
 from core.analytics.port import AnalyticsStore
 
 # The visit attributes taken from its entry (first event): `visit:*` dimensions read them.
-ENTRY_COLUMNS = ("source", "referrer", "channel", "utm_source", "utm_medium", "utm_campaign", "utm_term",
-                 "utm_content", "country", "region", "city", "browser", "browser_version", "os", "os_version",
-                 "device_type")
+ENTRY_COLUMNS = ("source", "referrer", "referrer_domain", "channel", "utm_source", "utm_medium", "utm_campaign",
+                 "utm_term", "utm_content", "country", "region", "city", "browser", "browser_version", "os",
+                 "os_version", "device_type")
 COUNTED_TYPES = ("pageview", "event")
 ENGAGEMENT_TYPE = "engagement"
 

@@ -16,7 +16,7 @@ VISIT_ONLY_METRICS = frozenset({"views_per_visit", "bounce_rate", "visit_duratio
 
 # visit:<name> -> the events-log column the visit takes from its entry (first event).
 VISIT_COLUMNS = {
-    "source": "source", "referrer": "referrer", "channel": "channel",
+    "source": "source", "referrer": "referrer", "referrer_domain": "referrer_domain", "channel": "channel",
     "utm_source": "utm_source", "utm_medium": "utm_medium", "utm_campaign": "utm_campaign",
     "utm_term": "utm_term", "utm_content": "utm_content",
     "country": "country", "region": "region", "city": "city",
