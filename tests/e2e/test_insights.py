@@ -56,6 +56,17 @@ def test_insights_answer_over_http_and_no_raw_user_id_is_stored(service, store_s
         bad = c.get(f"{site}/funnels/{fid}/analytics", headers=key, params={"breakdown": "visit:nope"})
         assert bad.status_code == 400 and "visit:nope" in bad.json()["detail"]
         assert c.get(f"{site}/funnels/{fid + 99}/analytics", headers=key).status_code == 404
+        for path, params, says in [  # bad input is a 400 that names the problem, never a 500
+                (f"{site}/funnels/{fid}/analytics", {"unit": "cats"}, "unit"),
+                (f"{site}/funnels/{fid}/analytics", {"filters": "[oops"}, "filters"),
+                (f"{site}/funnels/{fid}/analytics", {"filters": '[["is", "event:goal", ["x"]]]'}, "event:goal"),
+                (f"{site}/funnels/{fid}/analytics", {"date_range": "fortnight"}, "date_range"),
+                (f"{site}/retention/cohorts", {"cohort_event": "a", "return_event": "b", "period": "year"}, "period"),
+                (f"{site}/paths", {"page": "/", "depth": 9}, "depth"),
+                (f"{site}/paths", {}, "anchor"),
+                ("/api/v1/metrics", {"site_id": sid, "event": "signup", "interval": "yearly"}, "interval")]:
+            r = c.get(path, headers=key, params=params)
+            assert r.status_code == 400 and says in r.json()["detail"], (path, params, r.text)
         assert c.get(f"{site}/funnels", headers={"X-API-Key": service.site["public_key"]}).status_code == 403
 
         r = c.get(f"{site}/retention/cohorts", headers=key,
