@@ -318,10 +318,11 @@ def data_delete_user(site_id: str, user_id: str) -> None:
 
 @data.command("delete-site")
 def data_delete_site(site_id: str, yes: bool = typer.Option(False, "--yes", help="Confirm.")) -> None:
-    """Delete all of a site's data in every store (the site and its keys stay)."""
+    """Delete a site, its keys and all its data in every store (the deletion audit stays)."""
     if not yes:
         _fail("this deletes every event of the site: add --yes", 2)
-    typer.echo(json.dumps({"removed": _modules().export.rights().erase_site(site_id, "cli")}))
+    removed, flushed = _modules().export.rights().erase_site(site_id, "cli")
+    typer.echo(json.dumps({"removed": removed, "flushed": flushed}))
 
 
 @data.command("retention")

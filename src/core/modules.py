@@ -16,19 +16,19 @@ from pydantic_settings import BaseSettings
 
 from core.analytics.migrations import Migration
 from core.bus.events import TrackedEvent
+from core.erasure import Subject
 
 
 class Eraser(Protocol):
-    """A module's part of the data rights (the export module drives them): delete, from the
-    module's own stores, what belongs to a whole site, to one visitor id, to one session id.
-    Each call is idempotent and returns how many rows/keys it removed or scheduled for removal
-    (ClickHouse deletes are mutations, applied in the background: see the README's "Data rights")."""
+    """A module's part of the data rights (the export module drives them): delete from the module's
+    own tables and keys what belongs to a whole site, or to a subject (a visitor, a session, a user:
+    its events and the visitor and session ids they carry, resolved from the events log). Each call
+    is idempotent and returns how many rows/keys it found. ClickHouse deletes are mutations
+    (core.analytics.erasure), applied in the background: see the README's "Data rights"."""
 
     def erase_site(self, site_id: str) -> int: ...
 
-    def erase_visitor(self, site_id: str, visitor_id: int) -> int: ...
-
-    def erase_session(self, site_id: str, session_id: int) -> int: ...
+    def erase_subject(self, subject: Subject) -> int: ...
 
 
 class Lifecycle(Protocol):

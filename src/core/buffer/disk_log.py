@@ -157,6 +157,22 @@ class DiskLogBuffer:
             if int(old.stem) < seg:
                 old.unlink(missing_ok=True)
 
+    def forget_acked(self) -> None:
+        """Acked records stay in their segment until the log moves past it; a deletion (data
+        rights) must not leave them on disk: start a new segment and, when nothing is pending,
+        delete every older one now (else the ack that passes them does)."""
+        with self._cond:
+            self._rotate()
+            if self._backlog == 0:
+                self._committed = self._read = (self._write_seg, 0)
+                tmp = self._dir / "offset.tmp"
+                tmp.write_text(f"{self._write_seg} 0")
+                os.replace(tmp, self._dir / "offset")
+            committed = self._committed[0]
+        for old in self._dir.glob("*.log"):
+            if int(old.stem) < committed:
+                old.unlink(missing_ok=True)
+
     def backlog(self) -> int:
         return self._backlog
 

@@ -43,6 +43,10 @@ class EventBuffer(Protocol):
 
     def ack(self, records: Sequence[BufferRecord]) -> None: ...
 
+    def forget_acked(self) -> None:
+        """Remove acked records from storage now (a data-rights deletion must not leave them)."""
+        ...
+
     def backlog(self) -> int: ...
 
     def oldest_age_s(self) -> float:

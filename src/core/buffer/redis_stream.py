@@ -149,6 +149,9 @@ class RedisStreamBuffer:
         pipe.xdel(self._stream, *ids)
         pipe.execute()
 
+    def forget_acked(self) -> None:
+        """Nothing to do: acked entries are deleted from the stream with the ack (XDEL)."""
+
     def backlog(self) -> int:
         return int(self._r.xlen(self._stream))
 

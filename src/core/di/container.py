@@ -17,6 +17,7 @@ from core.db.unit_of_work import UnitOfWork
 from core.ingest.dead_letters import DeadLetters
 from core.ingest.dedup import DedupLedger
 from core.ingest.edge import Edge
+from core.ingest.erasure import CoreData
 from core.ingest.event_log import EventLog
 from core.ingest.event_types import event_classes
 from core.ingest.service import IngestService
@@ -91,6 +92,9 @@ class CoreContainer(containers.DeclarativeContainer):
     # Below it every row's `ingested_ms` is visible in the events log (read by the export module).
     write_watermark = providers.Singleton(WriteWatermark, client=redis, key=providers.Callable(
         "{}:writes_inflight".format, settings.provided.buffer_stream))
+    # Core's stores for the data rights (driven by the export module).
+    core_data = providers.Singleton(CoreData, store=analytics, redis=redis, tenancy=tenancy, buffer=buffer,
+                                    watermark=write_watermark)
     dedup = providers.Singleton(DedupLedger, client=redis, ttl_s=settings.provided.dedup_ttl_s)
     worker = providers.Singleton(
         Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,

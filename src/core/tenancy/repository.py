@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, cast, delete, select
 from sqlalchemy.orm import Session
 
-from core.db.models import ApiKey, DailySalt, DeadLetter, Site, UserKey
+from core.db.models import ApiKey, DailySalt, DeadLetter, Goal, Site, UserKey
 
 
 class TenancyRepository:
@@ -73,3 +73,22 @@ class DeadLetterRepository:
 
     def count(self) -> int:
         return len(self._s.scalars(select(DeadLetter.id)).all())
+
+
+class SiteRowsRepository:
+    """A whole site's rows in core's tables, for its deletion (data rights): keys, user-id secret,
+    goals, dead letters that carry its events, and the site itself."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def delete_site(self, site_id: str) -> int:
+        removed = 0
+        for model in (ApiKey, UserKey, Goal):
+            removed += self._s.execute(delete(model).where(model.site_id == site_id)).rowcount
+        # Dead letters hold whole records as JSON: those naming the site go with it.
+        removed += self._s.execute(delete(DeadLetter).where(
+            cast(DeadLetter.payload, String).like(f'%"{site_id}"%'))).rowcount
+        removed += self._s.execute(delete(Site).where(Site.id == site_id)).rowcount
+        self._s.flush()
+        return removed

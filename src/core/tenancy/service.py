@@ -14,7 +14,7 @@ from core.db.unit_of_work import UnitOfWork
 from core.privacy.policy import COUNT_ANONYMOUSLY, DNT_POLICIES
 from core.tenancy.keys import PUBLIC_PREFIX, SECRET_PREFIX, hash_key, new_key, new_site_id
 from core.tenancy.origins import default_origins
-from core.tenancy.repository import TenancyRepository
+from core.tenancy.repository import SiteRowsRepository, TenancyRepository
 
 
 class TenancyError(ValueError):
@@ -79,6 +79,15 @@ class TenancyService:
         """(site_id, kind) of a presented key, or None when the key is unknown."""
         digest = hash_key(key)
         return self._keys.get_or_load(digest, lambda: self._load_owner(digest))
+
+    def delete_site(self, site_id: str) -> int:
+        """The site's row, keys, user-id secret, goals and dead letters (data rights); this process
+        stops accepting its keys at once, others within `cache_ttl_s`. Returns rows removed."""
+        with self._uow() as session:
+            removed = SiteRowsRepository(session).delete_site(site_id)
+        self._sites.clear()
+        self._keys.clear()
+        return removed
 
     def _load_site(self, site_id: str) -> SiteInfo | None:
         with self._uow() as session:

@@ -21,6 +21,7 @@ def hooks(c: ActiveUsersContainer) -> Hooks:
         subscriptions=(Subscription(TrackedEvent, c.handlers, ActiveUsersHandlers.on_tracked,
                                     reads=("is_bot", "pathname", "country", "device_type")),),
         lifecycle=(c.hub,),  # its pub/sub listener thread is stopped on shutdown
+        erasers=(c.keys_eraser, c.rows_eraser),
     )
 
 

@@ -2,8 +2,11 @@
 
 from dependency_injector import containers, providers
 
+from core.analytics.erasure import TablesEraser
+from core.db.erasure import RowsEraser
 from tracking.ecommerce.clickhouse import EcommerceStore
 from tracking.ecommerce.handlers import EcommerceHandlers
+from tracking.ecommerce.models import CurrencyRate, LedgerOrder, LedgerRefund, SiteCurrency
 from tracking.ecommerce.schemas.payload import EcommerceEventType
 from tracking.ecommerce.service.currency import CurrencyService
 from tracking.ecommerce.service.recorder import OrderRecorder
@@ -25,3 +28,10 @@ class EcommerceContainer(containers.DeclarativeContainer):
     reports = providers.Singleton(ReportsService, store=store, currency=currency,
                                   fallback_window_minutes=config.provided.ecommerce_funnel_window_minutes)
     handlers = providers.Singleton(EcommerceHandlers, recorder=recorder)
+    # Data rights: the order/item/event tables and the order ledger (its rows by event id).
+    tables_eraser = providers.Singleton(TablesEraser, store=core.analytics, tables={
+        "ecommerce_events": ("event_id", "visitor_id", "session_id"), "ecommerce_items": ("event_id", "visitor_id"),
+        "ecommerce_orders": ("event_id", "visitor_id", "session_id")})
+    rows_eraser = providers.Singleton(RowsEraser, uow=core.uow.provider,
+                                      models=(LedgerOrder, LedgerRefund, SiteCurrency, CurrencyRate),
+                                      event_models=(LedgerOrder, LedgerRefund))

@@ -20,6 +20,7 @@ def hooks(c: EcommerceContainer) -> Hooks:
         # Orders are attributed to the visit's source, channel, device and country.
         subscriptions=(Subscription(EcommerceEventTracked, c.handlers, EcommerceHandlers.on_ecommerce_event,
                                     reads=("session_id", "source", "channel", "device_type", "country")),),
+        erasers=(c.tables_eraser, c.rows_eraser),
     )
 
 

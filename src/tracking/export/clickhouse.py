@@ -48,11 +48,6 @@ SELECT toString(event_id), type, name, ts_ms, url, referrer, prop_keys, prop_val
        browser, os, data
 FROM events WHERE site_id = %(site)s AND user_id = %(user)s ORDER BY ts_ms
 """
-USER_KEYS = "SELECT DISTINCT visitor_id, session_id FROM events WHERE site_id = %(site)s AND user_id = %(user)s"
-_LOG_ROWS = "SELECT count() FROM events WHERE site_id = %(site)s AND {cond}"
-_DELETE = "ALTER TABLE events DELETE WHERE site_id = %(site)s AND {cond}"
-CONDITIONS = {"site": "1", "visitor": "visitor_id = %(key)s", "session": "session_id = %(key)s",
-              "user": "user_id = %(key)s", "retention": "day < %(key)s"}
 
 
 class ExportRows:
@@ -67,19 +62,3 @@ class ExportRows:
 
     def query(self, sql: str, params: Mapping) -> list[tuple]:
         return self._store.query(sql, params)
-
-
-class EventLogEraser:
-    """Core's events log, erased on behalf of the data rights (core owns the table, export drives
-    its erasure: core never deletes rows on its own). Mutations: applied in the background."""
-
-    def __init__(self, *, store: AnalyticsStore) -> None:
-        self._store = store
-
-    def erase(self, scope: str, site_id: str, key: object = None) -> int:
-        params = {"site": site_id, "key": key}
-        cond = CONDITIONS[scope]
-        n = self._store.query(_LOG_ROWS.format(cond=cond), params)[0][0]
-        if n:
-            self._store.execute(_DELETE.format(cond=cond), params)
-        return int(n)

@@ -5,7 +5,7 @@ import time
 from dependency_injector import containers, providers
 
 from core.crypto import Cipher
-from tracking.export.clickhouse import EventLogEraser, ExportRows
+from tracking.export.clickhouse import ExportRows
 from tracking.export.service.destinations import Destinations
 from tracking.export.service.rights import DataRights
 from tracking.export.service.runs import ExportRuns
@@ -33,7 +33,7 @@ class ExportContainer(containers.DeclarativeContainer):
     usage = providers.Singleton(UsageReport, rows=rows)
     scheduler = providers.Singleton(ExportScheduler, runs=runs, poll_s=config.provided.export_poll_s)
     rights = providers.Singleton(
-        DataRights, uow=core.uow.provider, log_eraser=providers.Singleton(EventLogEraser, store=core.analytics),
-        rows=rows, erasers=core.erasers, default_retention_days=config.provided.export_retention_days)
+        DataRights, uow=core.uow.provider, core_data=core.core_data, erasers=core.erasers,
+        pseudonym=core.pseudonyms.provided.existing, default_retention_days=config.provided.export_retention_days)
     retention = providers.Singleton(RetentionTask, rights=rights,
                                     interval_s=config.provided.export_retention_interval_s)

@@ -21,6 +21,7 @@ from tracking.export.schemas import (
     RetentionIn,
     RetentionOut,
     RunResult,
+    SiteErased,
     Usage,
     UserExport,
 )
@@ -253,13 +254,16 @@ def user_events(user_id: str, site_id: str = Depends(owned_site_id), rights: Dat
     return UserExport(site_id=site_id, events=report.user_events(site_id, rights.user_key(site_id, user_id)))
 
 
-@router.delete(SITE + "/data", response_model=Erased, responses=_ERRORS, summary="Delete all of a site's data")
+@router.delete(SITE, response_model=SiteErased, responses=_ERRORS, summary="Delete a site and all its data")
 @inject
 def erase_site(request: Request, site_id: str = Depends(owned_site_id),
-               rights: DataRights = Depends(RIGHTS)) -> Erased:
-    """Every event and every module's rows and keys of the site, its export destinations and
-    retention; the site and its keys stay (delete them with `utrack sites delete`)."""
-    return Erased(site_id=site_id, scope="site", removed=rights.erase_site(site_id, _requester(request)))
+               rights: DataRights = Depends(RIGHTS)) -> SiteErased:
+    """The site, its keys (this key stops working) and every row and key of it in every store and
+    module: events, visits, module tables, real-time keys, transactional rows, export destinations.
+    Waits (a few seconds) until the events accepted before the call have left the buffer. The
+    deletion audit row stays."""
+    removed, flushed = rights.erase_site(site_id, _requester(request))
+    return SiteErased(site_id=site_id, scope="site", removed=removed, flushed=flushed)
 
 
 @router.get(SITE + "/deletions", response_model=list[DeletionOut], responses=_ERRORS,

@@ -136,6 +136,11 @@ class Erased(BaseModel):
                          "background mutation, see README \"Data rights\").")
 
 
+class SiteErased(Erased):
+    flushed: bool = Field(description="False when events accepted before the deletion were still waiting "
+                          "in the buffer after a minute (no worker running?): delete again once it drained.")
+
+
 class RetentionIn(BaseModel):
     days: int = Field(ge=0, le=36500, description="Days of events kept; 0 = keep forever.")
 

@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 
 from dependency_injector import containers, providers
 
+from core.db.erasure import RowsEraser
 from tracking.insights.clickhouse import InsightsStore
+from tracking.insights.models import Funnel
 from tracking.insights.service.funnels import FunnelService
 from tracking.insights.service.journeys import JourneyService
 from tracking.insights.service.metrics import EventMetrics
@@ -28,3 +30,5 @@ class InsightsContainer(containers.DeclarativeContainer):
     paths = providers.Singleton(PathsService, store=store, windows=windows)
     journeys = providers.Singleton(JourneyService, store=store, windows=windows, pseudonyms=core.pseudonyms)
     metrics = providers.Singleton(EventMetrics, query=core.query)
+    # Data rights: the site's saved funnels.
+    eraser = providers.Singleton(RowsEraser, uow=core.uow.provider, models=(Funnel,))

@@ -7,12 +7,18 @@ ids core stores only as keyed pseudonyms (core.tenancy.pseudonyms). The query en
 apply; `/api/v1/metrics` is an alias served by the engine itself.
 """
 
-from core.modules import TrackingModule
+from core.modules import Hooks, TrackingModule
 from tracking.insights import routes
 from tracking.insights.container import InsightsContainer
+
+
+def hooks(c: InsightsContainer) -> Hooks:
+    return Hooks(erasers=(c.eraser,))
+
 
 MODULE = TrackingModule(
     name="insights",
     container=InsightsContainer,
+    hooks=hooks,
     router=routes.router,
 )

@@ -2,6 +2,8 @@
 
 from dependency_injector import containers, providers
 
+from core.db.erasure import RowsEraser
+from tracking.meta_capi.models import Delivery, OutboxEvent, Pixel
 from tracking.meta_capi.service.cipher import Cipher
 from tracking.meta_capi.service.graph import GraphClient
 from tracking.meta_capi.service.settings import DeliveryReport, MetaCapiSettings
@@ -27,3 +29,6 @@ class MetaCapiContainer(containers.DeclarativeContainer):
         concurrency=config.provided.meta_concurrency, max_attempts=config.provided.meta_max_attempts,
         backoff_base_s=config.provided.meta_backoff_base_s,
         backoff_max_s=config.provided.meta_backoff_max_s)
+    # Data rights: the pixel, the delivery log and the outbox (its rows by event id).
+    eraser = providers.Singleton(RowsEraser, uow=core.uow.provider, models=(OutboxEvent, Delivery, Pixel),
+                                 event_models=(OutboxEvent,))

@@ -14,7 +14,7 @@ from tracking.meta_capi.settings import MetaCapiModuleSettings
 
 
 def hooks(c: MetaCapiContainer) -> Hooks:
-    return Hooks(edge_sinks=(c.sink,), background_tasks=(c.sender,))
+    return Hooks(edge_sinks=(c.sink,), background_tasks=(c.sender,), erasers=(c.eraser,))
 
 
 MODULE = TrackingModule(

@@ -2,6 +2,7 @@
 
 from dependency_injector import containers, providers
 
+from core.analytics.erasure import TablesEraser
 from tracking.page_analytics.clickhouse import PageviewStore
 from tracking.page_analytics.handlers import PageAnalyticsHandlers
 from tracking.page_analytics.service import PageAnalyticsService
@@ -17,3 +18,6 @@ class PageAnalyticsContainer(containers.DeclarativeContainer):
     handlers = providers.Singleton(PageAnalyticsHandlers, store=store)
     enricher = providers.Singleton(TrafficSourceEnricher)
     breakdowns = providers.Singleton(TrafficBreakdowns, stats=core.event_stats)
+    # Data rights: its projection of pageviews, by event and visitor.
+    eraser = providers.Singleton(TablesEraser, store=core.analytics,
+                                 tables={"page_analytics_pageviews": ("event_id", "visitor_id")})

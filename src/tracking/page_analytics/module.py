@@ -22,6 +22,7 @@ def hooks(c: PageAnalyticsContainer) -> Hooks:
                                     reads=("is_bot", "source", "channel")),),
         aggregates=(c.service,),
         breakdowns=tuple((prop, c.breakdowns) for prop in TRAFFIC_BREAKDOWNS),
+        erasers=(c.eraser,),
     )
 
 

@@ -2,10 +2,14 @@
 
 from dependency_injector import containers, providers
 
+from core.analytics.erasure import TablesEraser
+from core.db.erasure import RowsEraser
+from core.realtime.erasure import KeysEraser
 from tracking.sessions.cache import SessionStateCache
 from tracking.sessions.clickhouse.query_metrics import ScrollDepth, TimeOnPage
 from tracking.sessions.clickhouse.stores import EngagementStore, SessionStore
 from tracking.sessions.handlers import SessionsHandlers
+from tracking.sessions.models import SessionSiteSettings
 from tracking.sessions.service.assigner import SessionAssigner
 from tracking.sessions.service.engagement import EngagementService, EngagementSpec
 from tracking.sessions.service.projection import SessionProjection
@@ -36,3 +40,9 @@ class SessionsContainer(containers.DeclarativeContainer):
     engagement_type = providers.Singleton(EngagementSpec)
     time_on_page = providers.Singleton(TimeOnPage)  # query engine metrics (core.query.contributions)
     scroll_depth = providers.Singleton(ScrollDepth)
+    # Data rights: the visit summaries and engagement, the per-visitor state, the site's settings.
+    tables_eraser = providers.Singleton(TablesEraser, store=core.analytics, tables={
+        "sessions_summary": ("visitor_id", "session_id"), "sessions_engagement": ("event_id", "visitor_id")})
+    keys_eraser = providers.Singleton(KeysEraser, client=core.redis, site_patterns=("sessions:v:{site}:*",),
+                                      visitor_keys=("sessions:v:{site}:{visitor}",))
+    rows_eraser = providers.Singleton(RowsEraser, uow=core.uow.provider, models=(SessionSiteSettings,))

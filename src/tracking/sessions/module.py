@@ -30,6 +30,7 @@ def hooks(c: SessionsContainer) -> Hooks:
         aggregates=(c.stats,),
         breakdowns=(("entry_page", c.stats), ("exit_page", c.stats)),
         query_metrics=(c.time_on_page, c.scroll_depth),
+        erasers=(c.tables_eraser, c.keys_eraser, c.rows_eraser),
     )
 
 

@@ -2,6 +2,7 @@
 
 from dependency_injector import containers, providers
 
+from core.analytics.erasure import TablesEraser
 from tracking.web_vitals.clickhouse import VitalsStore
 from tracking.web_vitals.handlers import WebVitalsHandlers
 from tracking.web_vitals.service import VitalsEventType, WebVitalsService
@@ -14,3 +15,6 @@ class WebVitalsContainer(containers.DeclarativeContainer):
     service = providers.Singleton(WebVitalsService, store=store)
     handlers = providers.Singleton(WebVitalsHandlers, store=store)
     event_type = providers.Singleton(VitalsEventType)
+    # Data rights: measurements, by event id.
+    eraser = providers.Singleton(TablesEraser, store=core.analytics,
+                                 tables={"web_vitals_measurements": ("event_id",)})

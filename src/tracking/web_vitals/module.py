@@ -18,6 +18,7 @@ def hooks(c: WebVitalsContainer) -> Hooks:
         event_types=(c.event_type,),
         subscriptions=(Subscription(VitalMeasured, c.handlers, WebVitalsHandlers.on_vital_measured,
                                     reads=("pathname", "device_type", "country")),),
+        erasers=(c.eraser,),
     )
 
 
