@@ -9,7 +9,7 @@ import { Ecommerce, Vitals } from './commerce.js';
 import { Realtime, usePresence } from './realtime.js';
 import { CARDS, dimensionName, Report } from './reports.js';
 import { Change, html, Status, useLoad, Value } from './ui.js';
-import { dateRange, defaultInterval, intervals, PERIODS, readState, today, writeState } from './url.js';
+import { dateRange, defaultInterval, intervals, localDays, PERIODS, previousDays, readState, today, writeState } from './url.js';
 import './style.css';
 
 const HEADLINE = [['visitors', 'Unique visitors'], ['visits', 'Visits'], ['pageviews', 'Pageviews'],
@@ -111,13 +111,14 @@ function MainView({ site, state, nav, presence }) {
   const head = useLoad(() => api.query({ ...base, metrics: HEADLINE.map(([m]) => m),
     include: state.compare ? { comparison: 'previous_period' } : {} }), `${baseKey}|${state.compare}`);
   const row = head.data?.results[0];
-  const resolved = head.data?.query.date_range;
-  const days = resolved && [String(resolved[0]).slice(0, 10), String(resolved[1]).slice(0, 10)];
-  const comparisonRange = state.compare && head.data?.meta.comparison_date_range?.map((d) => String(d).slice(0, 10));
+  const days = localDays(state, site.timezone);
+  const comparisonRange = state.compare ? previousDays(days) : null;
   const addFilter = (f) => {
     if (!state.filters.some((g) => g[1] === f[1] && g[2][0] === f[2][0])) nav({ filters: [...state.filters, f] });
   };
-  return html`<${Chips} filters=${state.filters} nav=${nav} />
+  return html`<div class="days" data-from=${days[0]} data-to=${days[1]}
+      data-previous-from=${comparisonRange ? comparisonRange[0] : ''} data-previous-to=${comparisonRange ? comparisonRange[1] : ''}></div>
+    <${Chips} filters=${state.filters} nav=${nav} />
     <section class="metrics" aria-label="Headline numbers">
       <button class="metric live" onClick=${() => nav({ view: 'realtime' })}>
         <span class="metric-label"><span class="pulse" aria-hidden="true"></span>Live now</span>
@@ -133,8 +134,8 @@ function MainView({ site, state, nav, presence }) {
     <div class="grid">
       <${Graph} base=${base} baseKey=${baseKey} state=${state} nav=${nav} comparisonRange=${comparisonRange} />
       ${CARDS.map((card) => html`<${Report} key=${card.title} card=${card} base=${base} baseKey=${baseKey} onFilter=${addFilter} />`)}
-      ${days && html`<${Ecommerce} site=${site} range=${days} filtered=${state.filters.length > 0} />`}
-      ${days && html`<${Vitals} site=${site} range=${days} />`}
+      <${Ecommerce} site=${site} range=${days} filtered=${state.filters.length > 0} />
+      <${Vitals} site=${site} range=${days} />
     </div>`;
 }
 

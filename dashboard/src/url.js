@@ -70,3 +70,32 @@ export function dateRange(s, timezone) {
   if (s.period === 'custom') return [s.from || today(timezone), s.to || today(timezone)];
   return s.period;
 }
+
+function monthEnd(iso) {
+  const d = new Date(`${iso.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1, 0);
+  return d.toISOString().slice(0, 10);
+}
+
+// The days a state covers, [from, to], by the engine's rules (src/core/query/dates.py): the
+// e-commerce and vitals reports take days, and the graph's previous period is asked for by its days,
+// so neither waits for the headline's answer. The tests hold these to the engine's `query.date_range`.
+export function localDays(s, timezone) {
+  const t = today(timezone);
+  const range = dateRange(s, timezone);
+  if (Array.isArray(range)) return range;
+  if (range === 'day') return [t, t];
+  if (range === 'month') return [`${t.slice(0, 7)}-01`, monthEnd(t)];
+  if (range === '12mo') {
+    const d = new Date(`${t.slice(0, 7)}-01T00:00:00Z`);
+    d.setUTCMonth(d.getUTCMonth() - 11);
+    return [d.toISOString().slice(0, 10), monthEnd(t)];
+  }
+  return [addDays(t, 1 - Number(range.slice(0, -1))), t];
+}
+
+// The engine's previous period: the same number of days, ending the day before `from`.
+export function previousDays([from, to]) {
+  const days = Math.round((Date.parse(to) - Date.parse(from)) / 86400000) + 1;
+  return [addDays(from, -days), addDays(from, -1)];
+}

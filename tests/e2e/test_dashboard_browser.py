@@ -67,6 +67,9 @@ def dash(tmp_path_factory):
         svc.browser = launch(playwright)
         svc.context = svc.browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
         svc.page = svc.context.new_page()
+        svc.console = []
+        svc.page.on("console", lambda m: svc.console.append(m.text) if m.type == "error" else None)
+        svc.page.on("pageerror", lambda e: svc.console.append(str(e)))
         yield svc
         svc.browser.close()
     svc.stop()
@@ -187,6 +190,7 @@ def test_docs_and_redoc_are_served_from_the_package(dash):
 
 def test_sign_in_shows_exactly_what_the_query_api_answers(dash):
     page = dash.page
+    dash.console.clear()  # the docs pages before: ReDoc's blocked logo
     page.goto(f"{dash.url}/")
     page.fill("#key", dash.site["secret_key"])
     page.click("button.primary")
@@ -209,6 +213,8 @@ def test_sign_in_shows_exactly_what_the_query_api_answers(dash):
                 f"{dimension}: page {rows_on_screen(page, dimension)}, API {want}"
     page.wait_for_timeout(300)  # the graph's canvas has painted
     page.screenshot(path=str(ARTIFACTS / "main-light.png"), full_page=True)
+    # only the signed-out probe's 401 before the sign-in: no script error, no CSP violation
+    assert [m for m in dash.console if "401" not in m] == []
 
 
 def test_the_shop_and_vitals_cards_show_their_reports(dash):
@@ -254,6 +260,33 @@ def test_a_click_on_a_source_filters_the_page_and_removing_the_chip_restores_it(
         assert "f=" not in page.url
 
 
+def test_the_keyboard_reaches_a_row_and_enter_filters(dash):
+    page = dash.page
+    with dash.client() as client:
+        country = rows_on_screen(page, "visit:country")[0][0]
+        page.focus(f'li[data-dimension="visit:country"][data-value="{country}"] button.row')
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**f=visit%3Acountry%7Cis%7C{country}*")
+        check_headline(page, query(dash, client, HEADLINE, "7d", filters=[["is", "visit:country", [country]]]))
+        page.focus(".chip button")
+        page.keyboard.press("Enter")
+        check_headline(page, query(dash, client, HEADLINE, "7d"))
+
+
+def test_a_custom_range_in_the_url_reproduces_the_view(dash):
+    page = dash.page
+    first, last = local_days(40)[0].isoformat(), local_days(10)[0].isoformat()
+    with dash.client() as client:
+        source = query(dash, client, ["visitors"], [first, last], dimensions=["visit:source"])["results"][0]
+        value = source["dimensions"][0]
+        page.goto(f"{dash.url}/?period=custom&from={first}&to={last}&f=visit:source|is|{value}")
+        assert page.input_value("#period") == "custom"
+        check_headline(page, query(dash, client, HEADLINE, [first, last], filters=[["is", "visit:source", [value]]]))
+        assert page.locator(".chip").inner_text().startswith("Source is")
+        page.goto(f"{dash.url}/?period=7d")
+        check_headline(page, query(dash, client, HEADLINE, "7d"))
+
+
 def test_the_date_picker_and_the_comparison_change_the_numbers(dash):
     page = dash.page
     with dash.client() as client:
@@ -269,6 +302,14 @@ def test_the_date_picker_and_the_comparison_change_the_numbers(dash):
         page.select_option("#period", "yesterday")
         check_headline(page, query(dash, client, HEADLINE, [yesterday, yesterday],
                                    include={"comparison": "previous_period"}), compare=True)
+        # the days the page asks e-commerce, vitals and the graph's previous period for are the engine's
+        for period, engine_range in (("today", "day"), ("yesterday", [yesterday, yesterday]), ("7d", "7d"),
+                                     ("28d", "28d"), ("30d", "30d"), ("month", "month"), ("12mo", "12mo")):
+            page.select_option("#period", period)
+            answer = query(dash, client, ["visitors"], engine_range, include={"comparison": "previous_period"})
+            shown = page.eval_on_selector(".days", "e => [[e.dataset.from, e.dataset.to], "
+                                                   "[e.dataset.previousFrom, e.dataset.previousTo]]")
+            assert shown == [answer["query"]["date_range"], answer["meta"]["comparison_date_range"]], period
         page.select_option("#period", "7d")
         page.uncheck("#compare")
         check_headline(page, query(dash, client, HEADLINE, "7d"))
@@ -352,6 +393,17 @@ def test_a_share_link_reads_the_dashboard_and_cannot_write(dash):
         goals = client.get(f"/api/v1/sites/{dash.site['site_id']}/goals", headers=key(dash)).json()
         assert [g["event_name"] for g in goals] == ["signup"]
     context.close()
+
+
+def test_an_empty_range_shows_the_sites_own_snippet(dash):
+    page = dash.page
+    page.goto(f"{dash.url}/?period=custom&from=2020-01-01&to=2020-01-31")
+    page.wait_for_selector(".empty pre:has-text('data-site')")
+    snippet = page.inner_text(".empty pre")
+    assert f'data-site="{dash.site["site_id"]}"' in snippet and f"{dash.url}/t.js" in snippet
+    assert headline_on_screen(page)["visitors"][0] == "0"
+    page.goto(f"{dash.url}/?period=7d")
+    page.wait_for_selector('.metrics [data-metric="visitors"]:not([data-raw=""])')
 
 
 def test_sign_out_clears_the_session_and_the_queries_answer_401(dash):
