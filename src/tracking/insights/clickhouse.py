@@ -9,7 +9,9 @@ leaf tests the event's visit, whose attributes are those of its first event by (
 (entry / exit page: its first / last pageview), computed here from the log.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+
+import pyarrow.compute as pc
 
 from core.analytics.port import AnalyticsStore
 from core.query import clickhouse as engine
@@ -142,3 +144,18 @@ class InsightsStore:
 
     def rows(self, sql: str, params: dict) -> list[tuple]:
         return self._store.query(sql, params)
+
+    def units(self, sql: str, params: dict) -> Iterator[tuple[list, list, list | None]]:
+        """For a query answering (unit, ts_ms, mask[, group]) sorted by unit: per unit, its column
+        lists. Read as Arrow columns and cut at the unit changes: no Python tuple per row."""
+        table = self._store.query_arrow(sql, params)
+        if not table.num_rows:
+            return
+        unit = table.column(0).combine_chunks()
+        ts, masks = table.column(1).to_pylist(), table.column(2).to_pylist()
+        groups = table.column(3).to_pylist() if table.num_columns > 3 else None
+        changes = pc.indices_nonzero(pc.not_equal(unit[1:], unit[:-1])).to_pylist() if len(unit) > 1 else []
+        start = 0
+        for cut in [*(c + 1 for c in changes), len(ts)]:
+            yield ts[start:cut], masks[start:cut], groups[start:cut] if groups is not None else None
+            start = cut

@@ -4,17 +4,20 @@ import statistics
 from collections.abc import Iterable, Sequence
 
 from tracking.insights.schemas import FunnelGroup, FunnelStepOut
-from tracking.insights.service.funnel_rules import GROUP, Hit, attempts
+from tracking.insights.service.funnel_rules import attempts
+
+# One unit's events: times (ms), step masks, and breakdown values (None without a breakdown).
+Unit = tuple[Sequence[int], Sequence[int], Sequence[str] | None]
 
 
-def report(units: Iterable[Sequence[Hit]], *, labels: Sequence[str], order: str, window_ms: int, entry: str,
+def report(units: Iterable[Unit], *, labels: Sequence[str], order: str, window_ms: int, entry: str,
            start_ms: int, end_ms: int, breakdown: bool) -> list[FunnelGroup]:
     """One group (all attempts, or one per breakdown value of the entry) with one row per step."""
     reached: dict[str, list[list[int]]] = {}
-    for hits in units:
-        for i, times in attempts(hits, steps=len(labels), order=order, window_ms=window_ms, entry=entry,
+    for ts, masks, values in units:
+        for i, times in attempts(ts, masks, steps=len(labels), order=order, window_ms=window_ms, entry=entry,
                                  start_ms=start_ms, end_ms=end_ms):
-            reached.setdefault(hits[i][GROUP] if breakdown else "", []).append(times)
+            reached.setdefault(str(values[i]) if breakdown and values is not None else "", []).append(times)
     groups = [FunnelGroup(value=value if breakdown else None, steps=_steps(labels, runs))
               for value, runs in reached.items()]
     groups.sort(key=lambda g: (-g.steps[0].count, g.value or ""))

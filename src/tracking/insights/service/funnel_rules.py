@@ -1,6 +1,6 @@
 """The funnel rule as pure functions over one unit's events, so every mode is exact and testable.
 
-A unit's events come as hits `(ts_ms, mask, group)` sorted by (ts_ms, event_id); bit i of `mask`
+A unit's events come as two parallel lists, times (ms) and masks, sorted by (ts_ms, event_id); bit i of a mask
 says the event matches step i+1 (an event may match several steps; `mask == 0` is some other event,
 which only the `strict` order looks at). Events at the same millisecond happened "at once": their
 order inside that instant is unknown, so an instant ("block") may serve several consecutive steps
@@ -27,44 +27,39 @@ ORDERS = ("ordered", "strict", "any")
 ENTRIES = ("first", "every")
 
 
-# (ts_ms, mask, group): plain tuples, as there are millions; `group` is the breakdown value,
-# read from an attempt's entry.
-Hit = tuple[int, int, str]
-TS, MASK, GROUP = 0, 1, 2
-
-
-def attempts(hits: Sequence[Hit], *, steps: int, order: str, window_ms: int, entry: str,
+def attempts(ts: Sequence[int], masks: Sequence[int], *, steps: int, order: str, window_ms: int, entry: str,
              start_ms: int, end_ms: int) -> Iterator[tuple[int, list[int]]]:
-    """(index of the entry hit, [ms from entry to step 1, 2, ...]) for each attempt of one unit."""
+    """(index of the entry event, [ms from entry to step 1, 2, ...]) for each attempt of one unit."""
     first_bit = (1 << steps) - 1 if order == "any" else 1
-    for i, hit in enumerate(hits):
-        if hit[MASK] & first_bit and start_ms <= hit[TS] < end_ms:
-            yield i, _reach(hits, i, steps, order, window_ms)
+    for i, mask in enumerate(masks):
+        if mask & first_bit and start_ms <= ts[i] < end_ms:
+            yield i, _reach(ts, masks, i, steps, order, window_ms)
             if entry == "first":
                 return
 
 
-def _reach(hits: Sequence[Hit], entry: int, steps: int, order: str, window_ms: int) -> list[int]:
-    t0 = hits[entry][TS]
+def _reach(tss: Sequence[int], masks: Sequence[int], entry: int, steps: int, order: str,
+           window_ms: int) -> list[int]:
+    t0 = tss[entry]
     deadline = t0 + window_ms
     lo = entry  # events at the entry's millisecond happened at once with it, whatever their ids
 
-    while lo > 0 and hits[lo - 1][TS] == t0:
+    while lo > 0 and tss[lo - 1] == t0:
         lo -= 1
     if order == "any":
-        return _reach_any(hits, entry, lo, steps, deadline, t0)
+        return _reach_any(tss, masks, lo, steps, deadline, t0)
     times = [0]
     level = 1
     j = lo
-    n = len(hits)
+    n = len(tss)
     strict = order == "strict"
     while j < n and level < steps:
-        ts = hits[j][TS]
+        ts = tss[j]
         if ts > deadline:
             break
-        if j != entry and (j + 1 == n or hits[j + 1][TS] != ts) and (j == 0 or hits[j - 1][TS] != ts):
+        if j != entry and (j + 1 == n or tss[j + 1] != ts) and (j == 0 or tss[j - 1] != ts):
             # an instant of one event (the usual case): it serves the next step or nothing
-            if hits[j][MASK] >> level & 1:
+            if masks[j] >> level & 1:
                 times.append(ts - t0)
                 level += 1
             elif strict:
@@ -72,9 +67,9 @@ def _reach(hits: Sequence[Hit], entry: int, steps: int, order: str, window_ms: i
             j += 1
             continue
         k = j
-        while k < n and hits[k][TS] == ts:
+        while k < n and tss[k] == ts:
             k += 1
-        block = [h[MASK] for idx, h in enumerate(hits[j:k], start=j) if idx != entry]
+        block = [masks[idx] for idx in range(j, k) if idx != entry]
         wanted = list(range(level, steps))  # 0-based step numbers still to reach, in order
         m = _longest_prefix(block, wanted)
         times.extend([ts - t0] * m)
@@ -85,17 +80,19 @@ def _reach(hits: Sequence[Hit], entry: int, steps: int, order: str, window_ms: i
     return times
 
 
-def _reach_any(hits: Sequence[Hit], entry: int, lo: int, steps: int, deadline: int, t0: int) -> list[int]:
+def _reach_any(tss: Sequence[int], masks: Sequence[int], lo: int, steps: int, deadline: int,
+               t0: int) -> list[int]:
     seen: list[int] = []
     times: list[int] = []
     j = lo
-    while j < len(hits) and hits[j][TS] <= deadline and len(times) < steps:
+    n = len(tss)
+    while j < n and tss[j] <= deadline and len(times) < steps:
         k = j
-        while k < len(hits) and hits[k][TS] == hits[j][TS]:
+        while k < n and tss[k] == tss[j]:
             k += 1
-        seen.extend(h[MASK] for h in hits[j:k] if h[MASK])
+        seen.extend(m for m in masks[j:k] if m)
         m = _longest_prefix(seen, list(range(steps)))
-        times.extend([hits[j][TS] - t0] * (m - len(times)))
+        times.extend([tss[j] - t0] * (m - len(times)))
         j = k
     return times
 

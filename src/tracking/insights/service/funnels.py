@@ -7,7 +7,7 @@ the daily visitor hash (anonymous traffic: one UTC day at most); with `unit=user
 user pseudonym, and only identified events count.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from core.db.unit_of_work import UnitOfWork
 from core.query import clickhouse as engine
@@ -17,7 +17,6 @@ from tracking.insights.models import Funnel
 from tracking.insights.repository import FunnelRepository, NameTaken
 from tracking.insights.schemas import FunnelAnswer, FunnelCreate, FunnelOut, FunnelQuery
 from tracking.insights.service.funnel_report import report
-from tracking.insights.service.funnel_rules import Hit
 from tracking.insights.service.window import (
     InsightsError,
     NotFound,
@@ -78,26 +77,12 @@ class FunnelService:
         steps = [step_condition(q, event=s.event, page=s.page, props=s.props) for s in query.steps]
         sql = funnel_sql(q, unit=query.unit, steps=steps, strict=query.order == "strict", where=where(q, node),
                          breakdown=breakdown)
-        rows = self._store.rows(sql, q.params)
-        results = report(_units(rows, breakdown is not None), labels=[s.name for s in query.steps],
+        results = report(self._store.units(sql, q.params), labels=[s.name for s in query.steps],
                          order=query.order, window_ms=window_ms, entry=query.entry, start_ms=window.start_ms,
                          end_ms=window.end_ms, breakdown=breakdown is not None)
         echo = query.model_dump(mode="json", exclude_none=True)
         echo["date_range"] = window.echo()
         return FunnelAnswer(funnel=echo, results=results)
-
-
-def _units(rows: list[tuple], grouped: bool) -> Iterator[list[Hit]]:
-    """Rows sorted by unit, as one list of hits per unit."""
-    current, hits = None, []
-    for row in rows:
-        if row[0] != current:
-            if hits:
-                yield hits
-            current, hits = row[0], []
-        hits.append((row[1], row[2], str(row[3]) if grouped else ""))
-    if hits:
-        yield hits
 
 
 def _out(row: Funnel) -> FunnelOut:
