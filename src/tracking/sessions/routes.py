@@ -1,16 +1,27 @@
 """HTTP routes of the sessions module: parse, call the service, return the response model."""
 
+from datetime import date
+
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
 
 from core.analytics.time_range import UtcRange
 from core.http.auth import read_access
-from core.http.stats import report_window
+from core.http.stats import FROM, TO, report_window
+from core.query.plan import QueryError
+from core.query.schemas import QueryRequest
+from core.query.service import QueryService
 from core.tenancy.service import SiteInfo
-from tracking.sessions.schemas import PageEngagement, SessionSettings, SessionSettingsUpdate, Timeseries
+from tracking.sessions.schemas import (
+    PageEngagement,
+    SessionSettings,
+    SessionSettingsUpdate,
+    Timeseries,
+    TimeseriesPoint,
+)
 from tracking.sessions.service.engagement import EngagementService
 from tracking.sessions.service.site_settings import SiteSettingsService
-from tracking.sessions.service.stats import METRICS, InvalidQuery, SessionStatsService
+from tracking.sessions.service.stats import INTERVALS, METRICS
 
 router = APIRouter(tags=["sessions"])
 
@@ -21,17 +32,29 @@ router = APIRouter(tags=["sessions"])
 def timeseries(interval: str = Query("day", description="`hour`, `day`, `week` or `month`."),
                metrics: str = Query("pageviews,visitors", description=f"Comma-separated: {', '.join(METRICS)}."),
                include_bots: bool = Query(False, description="Count bots' events and sessions too."),
-               site: SiteInfo = Depends(read_access), window: UtcRange = Depends(report_window),
-               service: SessionStatsService = Depends(Provide["sessions.stats"])) -> Timeseries:
-    """One point per bucket from `from` to `to` (local days, inclusive), empty buckets as zeros.
-    Pageviews and visitors are counted when the pageview happened; visits, bounce rate, visit duration
-    and views per visit belong to the bucket in which the visit started."""
+               site: SiteInfo = Depends(read_access), date_from: date = FROM, date_to: date = TO,
+               engine: QueryService = Depends(Provide["core.query"])) -> Timeseries:
+    """One point per bucket from `from` to `to` (local days, inclusive), empty buckets as zeros:
+    the query engine's `time:<interval>` over visits, so every number of a bucket belongs to the
+    visits that started in it (sessions never cross local midnight, so days, weeks and months hold
+    exactly their own pageviews)."""
     wanted = [m.strip() for m in metrics.split(",") if m.strip()]
+    unknown = sorted(set(wanted) - set(METRICS))
+    if unknown or not wanted:
+        raise HTTPException(400, f"metrics: unknown {unknown[0]!r}; one of {', '.join(METRICS)}" if unknown
+                            else "metrics: name at least one")
+    if interval not in INTERVALS:
+        raise HTTPException(400, f"interval: one of {', '.join(INTERVALS)}")
+    request = QueryRequest(site_id=site.id, date_range=[date_from.isoformat(), date_to.isoformat()],
+                           metrics=wanted, dimensions=[f"time:{interval}"], include={"time_labels": True},
+                           include_bots=include_bots, pagination={"limit": 10000, "offset": 0})
     try:
-        return service.timeseries(site=site, window=window, interval=interval, metrics=wanted,
-                                  include_bots=include_bots)
-    except InvalidQuery as exc:
-        raise HTTPException(400, str(exc)) from exc
+        answer = engine.run(site=site, request=request)
+    except QueryError as exc:
+        raise HTTPException(400, str(exc).replace("time:hour", "interval=hour")) from exc
+    points = [TimeseriesPoint(bucket=r.dimensions[0], **dict(zip(wanted, r.metrics, strict=True)))
+              for r in answer.results]
+    return Timeseries(interval=interval, timezone=site.timezone, metrics=wanted, results=points)
 
 
 @router.get("/api/v1/stats/engagement", response_model=list[PageEngagement],
