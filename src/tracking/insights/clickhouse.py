@@ -71,12 +71,13 @@ WHERE """ + _RANGE + """ AND {who}
 ORDER BY ts_ms, eid
 """
 PATHS = """
-SELECT visitor_id, session_id, ts_ms, toString(event_id) AS eid, type, name, pathname, {anchor} AS is_anchor
+SELECT visitor_id, session_id,
+    if(type = 'pageview', concat('page:', pathname), concat('event:', name)) AS step, {anchor} AS is_anchor
 FROM events
 WHERE """ + _RANGE + """ AND session_id != 0 AND {where}
   AND (visitor_id, session_id) IN (
     SELECT visitor_id, session_id FROM events WHERE """ + _RANGE + """ AND session_id != 0 AND {anchor})
-ORDER BY visitor_id, session_id, ts_ms, eid
+ORDER BY visitor_id, session_id, ts_ms, toString(event_id)
 """
 
 
@@ -151,11 +152,32 @@ class InsightsStore:
         table = self._store.query_arrow(sql, params)
         if not table.num_rows:
             return
-        unit = table.column(0).combine_chunks()
         ts, masks = table.column(1).to_pylist(), table.column(2).to_pylist()
         groups = table.column(3).to_pylist() if table.num_columns > 3 else None
-        changes = pc.indices_nonzero(pc.not_equal(unit[1:], unit[:-1])).to_pylist() if len(unit) > 1 else []
         start = 0
-        for cut in [*(c + 1 for c in changes), len(ts)]:
+        for cut in _cuts(table.column(0)):
             yield ts[start:cut], masks[start:cut], groups[start:cut] if groups is not None else None
             start = cut
+
+    def visits(self, sql: str, params: dict) -> Iterator[tuple[list, list]]:
+        """For PATHS (its visits in order): per visit, its steps and anchor flags."""
+        table = self._store.query_arrow(sql, params)
+        if not table.num_rows:
+            return
+        steps, anchors = table.column(2).to_pylist(), table.column(3).to_pylist()
+        start = 0
+        for cut in _cuts(table.column(0), table.column(1)):
+            yield steps[start:cut], anchors[start:cut]
+            start = cut
+
+
+def _cuts(*columns) -> list[int]:
+    """The row numbers where sorted key columns change value (any of them), and their length."""
+    keys = [c.combine_chunks() for c in columns]
+    n = len(keys[0])
+    if n < 2:
+        return [n]
+    changed = pc.not_equal(keys[0][1:], keys[0][:-1])
+    for key in keys[1:]:
+        changed = pc.or_(changed, pc.not_equal(key[1:], key[:-1]))
+    return [*(c + 1 for c in pc.indices_nonzero(changed).to_pylist()), n]

@@ -19,20 +19,17 @@ from tracking.insights.service.window import InsightsError, Windows, params, par
 MAX_DEPTH = 5
 
 
-def label(type_: str, name: str, pathname: str) -> str:
-    return f"page:{pathname}" if type_ == "pageview" else f"event:{name}"
-
-
-def count_paths(visits: Iterable[list[tuple[str, bool]]], *, direction: str, depth: int) -> tuple[int, list[Counter]]:
-    """(visits with the anchor, per depth a Counter of paths) over each visit's (step, is_anchor) list."""
+def count_paths(visits: Iterable[tuple[list[str], list[int]]], *, direction: str,
+                depth: int) -> tuple[int, list[Counter]]:
+    """(visits with the anchor, per depth a Counter of paths) over each visit's steps and anchor flags."""
     levels = [Counter() for _ in range(depth)]
     anchors = 0
-    for steps in visits:
-        at = next((i for i, (_, a) in enumerate(steps) if a), None)
+    for steps, flags in visits:
+        at = next((i for i, a in enumerate(flags) if a), None)
         if at is None:
             continue
         anchors += 1
-        seq = [s for s, _ in (steps[at + 1:] if direction == "next" else reversed(steps[:at]))]
+        seq = steps[at + 1:at + 1 + depth] if direction == "next" else steps[max(0, at - depth):at][::-1]
         for d in range(min(depth, len(seq))):
             levels[d][tuple(seq[:d + 1])] += 1
     return anchors, levels
@@ -55,21 +52,9 @@ class PathsService:
         window = self._windows.resolve(site, date_range)
         q = engine.Sql(params(site, window.start_ms, window.end_ms, include_bots))
         sql = PATHS.format(anchor=step_condition(q, event=event, page=page, props={}), where=where(q, node))
-        anchors, levels = count_paths(_visits(self._store.rows(sql, q.params)), direction=direction, depth=depth)
+        anchors, levels = count_paths(self._store.visits(sql, q.params), direction=direction, depth=depth)
         out = [[PathNode(steps=list(p), count=n) for p, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
                for c in levels]
         echo = {"event": event, "page": page, "direction": direction, "depth": depth, "limit": limit,
                 "date_range": window.echo(), "filters": filters}
         return PathsAnswer(query=echo, anchors=anchors, levels=out)
-
-
-def _visits(rows: list[tuple]):
-    current, steps = None, []
-    for visitor, session, _ts, _eid, type_, name, pathname, is_anchor in rows:
-        if (visitor, session) != current:
-            if steps:
-                yield steps
-            current, steps = (visitor, session), []
-        steps.append((label(type_, name, pathname), bool(is_anchor)))
-    if steps:
-        yield steps
