@@ -121,19 +121,30 @@ def sites_create(domain: str = typer.Option(..., help="The site's domain, e.g. e
                                                   "default: the domain and its subdomains."),
                  dnt_policy: str = typer.Option("count_anonymously", help="How DNT: 1 / Sec-GPC: 1 are honoured: "
                                                 "ignore, count_anonymously (random visitor id, country "
-                                                "only) or drop.")) -> None:
+                                                "only) or drop."),
+                 currency: str = typer.Option(None, help="ISO 4217 currency the shop's revenue is reported in "
+                                              "(module ecommerce). Without it: the orders' currency when "
+                                              "they are all in one, else UT_ECOMMERCE_REPORTING_CURRENCY.")) -> None:
     """Create a site; prints JSON with site_id, public_key and secret_key (shown only once)."""
     from core.tenancy.service import TenancyError
+    from tracking.ecommerce.service.currency import UnknownCurrency, currency_code
 
-    container = _core()
+    try:  # checked before the site exists, so a typo creates nothing
+        code = currency_code(currency) if currency is not None else None
+    except UnknownCurrency as exc:
+        _fail(f"--currency: {exc}", 2)
+    container = _modules() if code else None
     try:
-        created = container.tenancy().create_site(domain=domain, timezone=timezone,
-                                                  allowed_origins=list(origin or []) or None,
-                                                  dnt_policy=dnt_policy)
+        tenancy = container.core.tenancy() if container else _core().tenancy()
+        created = tenancy.create_site(domain=domain, timezone=timezone, allowed_origins=list(origin or []) or None,
+                                      dnt_policy=dnt_policy)
     except TenancyError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    typer.echo(json.dumps(_asdict(created), indent=2))
+    shown = _asdict(created)
+    if container:
+        shown["reporting_currency"] = container.ecommerce.currency().choose(created.site_id, code).reporting_currency
+    typer.echo(json.dumps(shown, indent=2))
 
 
 @sites.command("list")

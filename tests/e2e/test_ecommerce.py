@@ -2,11 +2,14 @@
 in through the collect endpoints (an order sent three times, a refund retried, a bad line), and
 the funnel, overview, products and breakdown come back exactly as computed by hand."""
 
+import json
 import time
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from tests.e2e.harness import wait_for
 from tests.integration.tracking.ecommerce.funnel_truth import MINUTE, funnel_by_hand, generate_paths
@@ -116,7 +119,7 @@ def test_orders_funnel_and_revenue_are_exact(service):
         assert products["SKU-F"] == {"item_id": "SKU-F", "item_name": "Funnel mug", "views": views,
                                      "add_to_carts": carts, "add_to_cart_rate": round(carts / views, 4),
                                      "purchases": len(buyers), "quantity": len(buyers),
-                                     "revenue": f"{len(buyers)}.0000"}
+                                     "revenue": f"{len(buyers)}.0000", "currency": "EUR"}
         assert {k: products["SKU-1"][k] for k in ("views", "add_to_carts", "purchases", "quantity", "revenue")} == {
             "views": 1, "add_to_carts": 1, "purchases": 1, "quantity": 2, "revenue": "54.9000"}
         assert (products["SKU-D1"]["revenue"], products["SKU-D2"]["revenue"]) == ("0.0500", "0.1000")
@@ -129,3 +132,78 @@ def test_orders_funnel_and_revenue_are_exact(service):
                      headers=auth).status_code == 400
         assert c.get("/api/v1/ecommerce/funnel", params={**window, "window": "0"}, headers=auth).status_code == 400
         assert c.get("/api/v1/ecommerce/overview", params=window).status_code == 401
+    reporting_currency_and_bots(service)  # on the same running service: a second start costs ~15 s
+
+
+BOT_UA = {"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}
+
+
+def reporting_currency_and_bots(service):
+    """Issue 12: a USD shop that chose nothing reports USD; `sites create --currency` chooses; bots'
+    orders are left out unless include_bots=true."""
+    usd_site = service.create_site(domain="usd.example")  # without --currency
+    gbp_site = json.loads(service.utrack("sites", "create", "--domain", "gbp.example", "--currency", "gbp"))
+    assert gbp_site["reporting_currency"] == "GBP"
+    with pytest.raises(RuntimeError, match="--currency: 'EURO' is not an ISO 4217 currency code"):
+        service.utrack("sites", "create", "--domain", "typo.example", "--currency", "EURO")
+    domains = {s["domain"] for s in json.loads(service.utrack("sites", "list"))}
+    assert "gbp.example" in domains and "typo.example" not in domains  # a bad code creates nothing
+    people = [D("19.99"), D("5.01"), D("100.00")]
+    with service.client() as c:
+        def order(site: dict, origin: str, n: int, currency: str, value: D, headers: dict) -> None:
+            body = {"site_id": site["site_id"], "name": "purchase", "ecommerce": {
+                "order_id": f"{currency}-{n}", "currency": currency, "value": str(value),
+                "items": [{"item_id": "SKU-1", "price": str(value)}]}}
+            r = c.post("/collect/ecommerce", headers={"Origin": origin, **headers}, json=body)
+            assert r.status_code == 202 and r.json()["accepted"] == 1, r.text
+
+        for n, value in enumerate(people):
+            order(usd_site, "https://usd.example", n, "USD", value, ua(n))
+        order(usd_site, "https://usd.example", 9, "USD", D("500.00"), BOT_UA)  # a crawler completing a checkout
+        refund = {"site_id": usd_site["site_id"], "name": "refund",
+                  "ecommerce": {"order_id": "USD-9", "currency": "USD", "value": "200.00"}}  # by the shop's server
+        assert c.post("/collect/ecommerce", headers={"User-Agent": "shop-backend/1.0"}, json=refund).status_code == 202
+        order(gbp_site, "https://gbp.example", 1, "GBP", D("10.00"), ua(1))
+        order(gbp_site, "https://gbp.example", 2, "USD", D("7.77"), ua(2))
+
+        today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+        days = {"from": (today - timedelta(days=1)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+
+        def report(site: dict, name: str = "overview", **params):
+            r = c.get(f"/api/v1/ecommerce/{name}", headers={"X-API-Key": site["secret_key"]},
+                      params={"site_id": site["site_id"], **days, **params})
+            assert r.status_code == 200, r.text
+            return r.json()
+
+        everything = wait_for(lambda: (o := report(usd_site, include_bots="true"))["refund_count"] == 1 and o,
+                              timeout=30)
+        assert everything, report(usd_site, include_bots="true")
+        got = report(usd_site)
+        assert {k: got[k] for k in ("currency", "currency_source", "orders", "revenue", "refunds",
+                                    "unconverted_currencies")} == {
+            "currency": "USD", "currency_source": "orders", "orders": 3, "revenue": f"{sum(people):.4f}",
+            "refunds": "0.0000", "unconverted_currencies": []}
+        assert {k: everything[k] for k in ("orders", "gross_revenue", "refunds", "revenue")} == {
+            "orders": 4, "gross_revenue": f"{sum(people) + 500:.4f}", "refunds": "200.0000",
+            "revenue": f"{sum(people) + 300:.4f}"}
+        assert [(p["item_id"], p["revenue"], p["currency"]) for p in report(usd_site, "products")] == [
+            ("SKU-1", f"{sum(people):.4f}", "USD")]
+        assert sum(D(r["revenue"]) for r in report(usd_site, "breakdown", property="device",
+                                                    include_bots="true")) == sum(people) + 300
+        assert c.get("/api/v1/ecommerce/overview", headers={"X-API-Key": usd_site["secret_key"]},
+                      params={"site_id": usd_site["site_id"], **days, "include_bots": "maybe"}).status_code == 422
+
+        got = wait_for(lambda: (o := report(gbp_site))["orders"] == 2 and o, timeout=30)
+        assert (got["currency"], got["currency_source"], got["revenue"], got["unconverted_currencies"]) == (
+            "GBP", "site", "10.0000", ["USD"])
+        path, auth = f"/api/v1/sites/{gbp_site['site_id']}/currency-rates", {"X-API-Key": gbp_site["secret_key"]}
+        assert c.get(path, headers=auth).json()["reporting_currency"] == "GBP"
+        r = c.put(path, headers=auth, json={"reporting_currency": "GBP", "rates": {"USD": "0.8"}})
+        assert r.status_code == 200 and r.json()["reporting_currency"] == "GBP"
+        assert report(gbp_site)["revenue"] == f"{D('10.00') + D('7.77') * D('0.8'):.4f}"  # 16.2160
+        r = c.put(path, headers=auth, json={"reporting_currency": None, "rates": {}})  # the choice withdrawn
+        assert r.status_code == 200 and r.json()["reporting_currency"] is None
+        got = report(gbp_site)  # two currencies, no choice, no rates: the default, both listed
+        assert (got["currency"], got["currency_source"], got["revenue"], got["unconverted_currencies"]) == (
+            "EUR", "default", "0.0000", ["GBP", "USD"])
+        assert c.put(path, headers=auth, json={"rates": {}}).status_code == 422  # the choice must be explicit

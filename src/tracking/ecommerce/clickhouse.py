@@ -11,6 +11,10 @@ ReplacingMergeTree keyed by what identifies a row (event, line, order entry), an
 removes copies the merge has not removed yet without FINAL: counts are uniqExact of ids, sums go
 through a `GROUP BY <identity>` subquery with any() (copies are identical by construction).
 Types and functions run on ClickHouse 18.16 and on chDB 26.9 alike (Decimal(18,4), no windows).
+
+Bots: every row carries `is_bot` (device_intel's verdict on the event; a refund takes its order's),
+and every query keeps `is_bot <= %(max_bot)s`: 0 leaves bots out, 1 (`include_bots`) counts them.
+Rows written before version 2 read 0.
 """
 
 from collections.abc import Sequence
@@ -46,10 +50,13 @@ CREATE TABLE IF NOT EXISTS ecommerce_orders (
     source String, channel String, device_type String, country String
 ) {_TABLE_TAIL} ORDER BY (site_id, day, kind, order_id, entry_key)
 """
-MIGRATIONS = (Migration(1, (CREATE_EVENTS, CREATE_ITEMS, CREATE_ORDERS)),)
+MIGRATIONS = (Migration(1, (CREATE_EVENTS, CREATE_ITEMS, CREATE_ORDERS)),
+              Migration(2, tuple(f"ALTER TABLE {t} ADD COLUMN is_bot UInt8 DEFAULT 0"
+                                 for t in ("ecommerce_events", "ecommerce_items", "ecommerce_orders"))))
 
+# Every query's filter (also on core's `events`, which has `is_bot` too).
 _RANGE = """site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s
-    AND ts >= %(start)s AND ts < %(end)s"""
+    AND ts >= %(start)s AND ts < %(end)s AND is_bot <= %(max_bot)s"""
 
 # One row per recorded order entry (purchase or refund), copies collapsed.
 _ENTRIES = f"""(SELECT kind, order_id, entry_key, any(currency) AS cur,
@@ -60,6 +67,8 @@ _ENTRIES = f"""(SELECT kind, order_id, entry_key, any(currency) AS cur,
 ORDER_TOTALS = f"""
 SELECT kind, cur, count(), sum(v), sum(tx), sum(sh) FROM {_ENTRIES} GROUP BY kind, cur
 """
+# The currencies recorded purchases and refunds were made in: what "a single-currency shop" means.
+ORDER_CURRENCIES = f"SELECT DISTINCT currency FROM ecommerce_orders WHERE {_RANGE} AND currency != ''"
 PURCHASING_VISITORS = f"SELECT uniqExact(visitor_id) FROM ecommerce_orders WHERE {_RANGE} AND kind = 'purchase'"
 VISITORS = f"SELECT uniqExact(visitor_id) FROM events WHERE {_RANGE}"
 
@@ -123,6 +132,11 @@ class OrderEntry:
     shipping: Decimal = Decimal(0)
     coupon: str = ""
     attribution: tuple[str, str, str, str] = ("", "", "", "")  # source, channel, device_type, country
+    is_bot: int = 0  # the purchase event's flag; a refund of a recorded order takes the order's
+
+
+# An item row's source: the event, its payload, and the bot flag of the row (the order entry's).
+ItemSource = tuple[TrackedEvent, Payload, int]
 
 
 class EcommerceStore:
@@ -131,11 +145,12 @@ class EcommerceStore:
 
     def add_events(self, events: Sequence[tuple[TrackedEvent, Payload]]) -> None:
         rows = [{**_when(e), "ts_ms": e.ts_ms, "site_id": e.site_id, "event_id": e.event_id, "name": e.name,
-                 "visitor_id": e.visitor_id, "session_id": e.session_id, "order_id": p.order_id} for e, p in events]
+                 "visitor_id": e.visitor_id, "session_id": e.session_id, "order_id": p.order_id,
+                 "is_bot": bot_flag(e)} for e, p in events]
         self._ch.insert("ecommerce_events", _EVENT_COLUMNS, rows)
 
-    def add_items(self, events: Sequence[tuple[TrackedEvent, Payload]]) -> None:
-        rows = [_item_row(e, p, idx) for e, p in events for idx in range(len(p.items))]
+    def add_items(self, sources: Sequence[ItemSource]) -> None:
+        rows = [_item_row(e, p, idx, bot) for e, p, bot in sources for idx in range(len(p.items))]
         self._ch.insert("ecommerce_items", _ITEM_COLUMNS, rows)
 
     def add_orders(self, entries: Sequence[OrderEntry]) -> None:
@@ -145,6 +160,9 @@ class EcommerceStore:
         """(kind, currency, entries, value, tax, shipping) per kind and currency."""
         return [(r[0], r[1], int(r[2]), Decimal(r[3]), Decimal(r[4]), Decimal(r[5]))
                 for r in self._ch.query(ORDER_TOTALS, params)]
+
+    def order_currencies(self, params: dict) -> set[str]:
+        return {r[0] for r in self._ch.query(ORDER_CURRENCIES, params)}
 
     def visitors(self, params: dict) -> int:
         """Unique visitors of the site, from core's events log (every event type counts)."""
@@ -176,13 +194,19 @@ class EcommerceStore:
         return [(r[0], r[1], r[2], int(r[3]), Decimal(r[4])) for r in self._ch.query(PRODUCT_SALES, params)]
 
 
-_EVENT_COLUMNS = ("site_id", "day", "ts", "ts_ms", "event_id", "name", "visitor_id", "session_id", "order_id")
+_EVENT_COLUMNS = ("site_id", "day", "ts", "ts_ms", "event_id", "name", "visitor_id", "session_id", "order_id",
+                  "is_bot")
 _ITEM_COLUMNS = ("site_id", "day", "ts", "event_id", "idx", "name", "visitor_id", "order_id", "item_key", "item_id",
                  "item_name", "item_brand", "item_category", "item_variant", "currency", "price", "quantity",
-                 "discount")
+                 "discount", "is_bot")
 _ORDER_COLUMNS = ("site_id", "day", "ts", "kind", "order_id", "entry_key", "event_id", "visitor_id", "session_id",
-                  "currency", "value", "tax", "shipping", "coupon", "source", "channel", "device_type", "country")
+                  "currency", "value", "tax", "shipping", "coupon", "source", "channel", "device_type", "country",
+                  "is_bot")
 _ZERO = Decimal("0.0000")
+
+
+def bot_flag(e: TrackedEvent) -> int:
+    return 1 if e.is_bot else 0
 
 
 def _when(e: TrackedEvent) -> dict:
@@ -190,13 +214,13 @@ def _when(e: TrackedEvent) -> dict:
     return {"day": ts.date(), "ts": ts}
 
 
-def _item_row(e: TrackedEvent, p: Payload, idx: int) -> dict:
+def _item_row(e: TrackedEvent, p: Payload, idx: int, is_bot: int) -> dict:
     item = p.items[idx]
     return {**_when(e), "site_id": e.site_id, "event_id": e.event_id, "idx": idx, "name": e.name,
             "visitor_id": e.visitor_id, "order_id": p.order_id, "item_key": item.key, "item_id": item.item_id,
             "item_name": item.item_name, "item_brand": item.item_brand, "item_category": item.item_category,
             "item_variant": item.item_variant, "currency": p.currency or "", "price": item.price or _ZERO,
-            "quantity": item.quantity, "discount": item.discount or _ZERO}
+            "quantity": item.quantity, "discount": item.discount or _ZERO, "is_bot": is_bot}
 
 
 def _order_row(o: OrderEntry) -> dict:
@@ -205,4 +229,4 @@ def _order_row(o: OrderEntry) -> dict:
     return {**_when(e), "site_id": e.site_id, "kind": o.kind, "order_id": o.order_id, "entry_key": o.entry_key,
             "event_id": e.event_id, "visitor_id": e.visitor_id, "session_id": e.session_id, "currency": o.currency,
             "value": o.value, "tax": o.tax, "shipping": o.shipping, "coupon": o.coupon, "source": source,
-            "channel": channel, "device_type": device_type, "country": country}
+            "channel": channel, "device_type": device_type, "country": country, "is_bot": o.is_bot}

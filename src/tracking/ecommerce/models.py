@@ -10,7 +10,7 @@ SQLAlchemy would hand it floats.
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import DateTime, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -47,6 +47,8 @@ class LedgerOrder(Base):
     channel: Mapped[str] = mapped_column(Text, default="")
     device_type: Mapped[str] = mapped_column(Text, default="")
     country: Mapped[str] = mapped_column(Text, default="")
+    # 1 when device_intel flagged the purchase event as a bot's: its refunds are left out with it.
+    is_bot: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -67,7 +69,9 @@ class LedgerRefund(Base):
 
 
 class SiteCurrency(Base):
-    """The currency a site's revenue is reported in (absent: the configured default)."""
+    """The currency a site chose to report its revenue in (`utrack sites create --currency`, or
+    `PUT .../currency-rates`). Absent: no choice, so a range whose orders are all in one currency
+    reports in it, and one with several in the configured default."""
 
     __tablename__ = "ecommerce_site_currencies"
 

@@ -17,9 +17,9 @@ from tracking.ecommerce.settings import EcommerceSettings
 def hooks(c: EcommerceContainer) -> Hooks:
     return Hooks(
         event_types=(c.event_type,),
-        # Orders are attributed to the visit's source, channel, device and country.
+        # Orders are attributed to the visit's source, channel, device and country; bots' are flagged.
         subscriptions=(Subscription(EcommerceEventTracked, c.handlers, EcommerceHandlers.on_ecommerce_event,
-                                    reads=("session_id", "source", "channel", "device_type", "country")),),
+                                    reads=("session_id", "source", "channel", "device_type", "country", "is_bot")),),
         erasers=(c.tables_eraser, c.rows_eraser),
     )
 

@@ -71,13 +71,21 @@ class CurrencyRepository:
         rows = self._s.scalars(select(CurrencyRate).where(CurrencyRate.site_id == site_id))
         return {row.currency: row.rate for row in rows}
 
-    def replace(self, site_id: str, reporting_currency: str, rates: dict[str, Decimal]) -> None:
-        """PUT semantics: the site's reporting currency and its whole set of rates."""
+    def choose(self, site_id: str, reporting_currency: str | None) -> None:
+        """The site's reporting currency; None removes the choice."""
         row = self._s.get(SiteCurrency, site_id)
-        if row is None:
+        if reporting_currency is None:
+            if row is not None:
+                self._s.delete(row)
+        elif row is None:
             self._s.add(SiteCurrency(site_id=site_id, reporting_currency=reporting_currency))
         else:
             row.reporting_currency = reporting_currency
+        self._s.flush()
+
+    def replace(self, site_id: str, reporting_currency: str | None, rates: dict[str, Decimal]) -> None:
+        """PUT semantics: the site's reporting currency (or none) and its whole set of rates."""
+        self.choose(site_id, reporting_currency)
         self._s.execute(delete(CurrencyRate).where(CurrencyRate.site_id == site_id))
         self._s.add_all(CurrencyRate(site_id=site_id, currency=c, rate=r) for c, r in sorted(rates.items()))
         self._s.flush()

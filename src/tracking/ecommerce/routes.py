@@ -7,7 +7,7 @@ from core.analytics.time_range import UtcRange
 from core.http.auth import owned_site_id, read_access
 from core.http.collect import collect_one  # the one browser collect route, shared with core
 from core.http.responses import CollectResponse, ErrorResponse
-from core.http.stats import report_window
+from core.http.stats import INCLUDE_BOTS, report_window
 from core.tenancy.service import SiteInfo
 from tracking.ecommerce.schemas.reports import (
     BreakdownRow,
@@ -54,8 +54,12 @@ async def collect_ecommerce(request: Request) -> Response:
 @inject
 def put_currency_rates(update: CurrencyRatesUpdate, site_id: str = Depends(owned_site_id),
                        currency: CurrencyService = Depends(Provide["ecommerce.currency"])) -> CurrencySettings:
-    """Replaces the site's rates: `{"reporting_currency": "EUR", "rates": {"USD": "0.92"}}` means one
-    USD is worth 0.92 EUR. Reports convert at read time, so past revenue follows the new rates."""
+    """Replaces the site's reporting currency and rates: `{"reporting_currency": "EUR", "rates": {"USD":
+    "0.92"}}` means revenue is reported in EUR and one USD is worth 0.92 EUR. `"reporting_currency":
+    null` leaves the choice open: a range whose orders are all in one currency is reported in it
+    (a USD-only shop sees its USD revenue, no rates needed), a range with several in the configured
+    default (`UT_ECOMMERCE_REPORTING_CURRENCY`), into which the rates then convert. Reports convert at
+    read time, so past revenue follows the new rates."""
     return currency.replace(site_id, update.reporting_currency, update.rates)
 
 
@@ -64,7 +68,8 @@ def put_currency_rates(update: CurrencyRatesUpdate, site_id: str = Depends(owned
 @inject
 def get_currency_rates(site_id: str = Depends(owned_site_id),
                        currency: CurrencyService = Depends(Provide["ecommerce.currency"])) -> CurrencySettings:
-    """The site's own settings and the configured defaults they fall back to."""
+    """The site's own settings (`reporting_currency: null`: no choice, see PUT) and the configured
+    defaults they fall back to."""
     return currency.settings(site_id)
 
 
@@ -72,9 +77,12 @@ def get_currency_rates(site_id: str = Depends(owned_site_id),
             summary="Revenue, orders, AOV, conversion rate, refunds")
 @inject
 def overview(site: SiteInfo = Depends(read_access), period: UtcRange = Depends(report_window),
-             reports: ReportsService = Depends(REPORTS)) -> Overview:
-    """Money in the site's reporting currency; each order_id counted once; refunds on their own day."""
-    return reports.overview(site=site, window=period)
+             include_bots: bool = INCLUDE_BOTS, reports: ReportsService = Depends(REPORTS)) -> Overview:
+    """Money in the reporting currency: the site's choice; without one, the currency of the range's
+    orders when they are all in one (`currency_source: orders`), else the configured default with
+    the currencies it has no rate for in `unconverted_currencies`. Each order_id counted once;
+    refunds on their own day; bots' orders and visits left out unless `include_bots`."""
+    return reports.overview(site=site, window=period, include_bots=include_bots)
 
 
 @router.get("/api/v1/ecommerce/funnel", response_model=Funnel, responses=_READ_ERRORS,
@@ -83,21 +91,23 @@ def overview(site: SiteInfo = Depends(read_access), period: UtcRange = Depends(r
 def funnel(funnel_window: str = Query("session", alias="window", pattern=r"^(session|\d{1,4})$", description=(
                "`session`: the steps in order within one session; or a number of minutes from the first step.")),
            site: SiteInfo = Depends(read_access), period: UtcRange = Depends(report_window),
-           reports: ReportsService = Depends(REPORTS)) -> Funnel:
+           include_bots: bool = INCLUDE_BOTS, reports: ReportsService = Depends(REPORTS)) -> Funnel:
     """Visitors reaching each step after all earlier ones, in order, with drop-off and conversion."""
     minutes = None if funnel_window == "session" else int(funnel_window)
     if minutes is not None and not 1 <= minutes <= MAX_WINDOW_MINUTES:
         raise HTTPException(400, f"window: between 1 and {MAX_WINDOW_MINUTES} minutes, or `session`")
-    return reports.funnel(site=site, window=period, minutes=minutes)
+    return reports.funnel(site=site, window=period, minutes=minutes, include_bots=include_bots)
 
 
 @router.get("/api/v1/ecommerce/products", response_model=list[ProductRow], responses=_READ_ERRORS,
             summary="Per item: views, add-to-cart rate, purchases, revenue")
 @inject
 def products(limit: int = Query(50, ge=1, le=1000), site: SiteInfo = Depends(read_access),
-             period: UtcRange = Depends(report_window), reports: ReportsService = Depends(REPORTS)) -> list[ProductRow]:
-    """Items by revenue (then views), revenue net of refunded lines, in the reporting currency."""
-    return reports.products(site=site, window=period, limit=limit)
+             period: UtcRange = Depends(report_window), include_bots: bool = INCLUDE_BOTS,
+             reports: ReportsService = Depends(REPORTS)) -> list[ProductRow]:
+    """Items by revenue (then views), revenue net of refunded lines, in the reporting currency (the
+    overview's, named in each row)."""
+    return reports.products(site=site, window=period, limit=limit, include_bots=include_bots)
 
 
 @router.get("/api/v1/ecommerce/breakdown", response_model=list[BreakdownRow], responses=_READ_ERRORS,
@@ -105,10 +115,11 @@ def products(limit: int = Query(50, ge=1, le=1000), site: SiteInfo = Depends(rea
 @inject
 def breakdown(prop: str = Query(..., alias="property", description=f"One of: {', '.join(BREAKDOWN_PROPERTIES)}."),
               limit: int = Query(10, ge=1, le=1000), site: SiteInfo = Depends(read_access),
-              period: UtcRange = Depends(report_window),
+              period: UtcRange = Depends(report_window), include_bots: bool = INCLUDE_BOTS,
               reports: ReportsService = Depends(REPORTS)) -> list[BreakdownRow]:
-    """Orders and revenue per value of the order's attribution; refunds count against the order's value."""
+    """Orders and revenue per value of the order's attribution, in the overview's reporting currency;
+    refunds count against the order's value."""
     try:
-        return reports.breakdown(site=site, window=period, prop=prop, limit=limit)
+        return reports.breakdown(site=site, window=period, prop=prop, limit=limit, include_bots=include_bots)
     except UnknownBreakdown as exc:
         raise HTTPException(400, str(exc)) from exc

@@ -7,7 +7,9 @@ from core.config.settings import ModuleSettings
 
 class EcommerceSettings(ModuleSettings):
     ecommerce_reporting_currency: str = Field(
-        "EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency revenue is reported in, unless a site sets one.")
+        "EUR", pattern=r"^[A-Z]{3}$", description=(
+            "ISO 4217 currency revenue is reported in for a site that chose none, when the range's orders are "
+            "in several currencies (all in one: that one)."))
     ecommerce_currency_rates: str = Field(
         "", pattern=r"^([A-Z]{3}=[0-9]+(\.[0-9]+)?)?(,[A-Z]{3}=[0-9]+(\.[0-9]+)?)*$",
         description="CODE=rate pairs, comma-separated: one unit of CODE in the reporting currency.")

@@ -1,12 +1,15 @@
 """Shapes of the ecommerce reports and of the currency settings.
 
+The reporting currency of a report (`currency` below) is the site's choice; without one, the
+currency of the range's orders when they all share one; otherwise the configured default.
+
 Money is a decimal with 4 places, serialised as a JSON string ("12.3400") so no client parses it
 into a float by accident; rates are decimals too. Ratios (conversion, add-to-cart) are floats.
 """
 
 import math
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -31,21 +34,26 @@ def to_rate(value: Any) -> Decimal:
 Rate = Annotated[Decimal, BeforeValidator(to_rate)]
 
 
+_CHOICE = ("ISO 4217 code the site's revenue is always reported in; `null`: no choice, so a range whose "
+           "orders are all in one currency reports in that currency, and one with several in the configured "
+           "default (`configured_currency`).")
+
+
 class CurrencyRatesUpdate(BaseModel):
-    reporting_currency: Currency = Field(description="ISO 4217 code the site's revenue is reported in.")
+    reporting_currency: Currency | None = Field(description=_CHOICE, examples=["USD", None])
     rates: dict[Currency, Rate] = Field(default_factory=dict, description=(
-        "Value of one unit of each currency in the reporting currency, e.g. {\"USD\": \"0.92\"}. "
-        "Replaces the site's previous rates."))
+        "Value of one unit of each currency in the reporting currency (without a choice: in the configured "
+        "default), e.g. {\"USD\": \"0.92\"}. Replaces the site's previous rates."))
 
     @model_validator(mode="after")
     def _no_rate_for_itself(self) -> "CurrencyRatesUpdate":
-        if self.reporting_currency in self.rates:
+        if self.reporting_currency is not None and self.reporting_currency in self.rates:
             raise PydanticCustomError("rate", "rates: the reporting currency itself always converts at 1")
         return self
 
 
 class CurrencySettings(BaseModel):
-    reporting_currency: str
+    reporting_currency: str | None = Field(description=_CHOICE)
     rates: dict[str, Decimal] = Field(description="The site's own rates (set by PUT).")
     configured_currency: str = Field(description="UT_ECOMMERCE_REPORTING_CURRENCY, the default.")
     configured_rates: dict[str, Decimal] = Field(description="UT_ECOMMERCE_CURRENCY_RATES, into the default.")
@@ -60,6 +68,9 @@ class CurrencyTotal(BaseModel):
 
 class Overview(BaseModel):
     currency: str = Field(description="The reporting currency every amount below is converted into.")
+    currency_source: Literal["site", "orders", "default"] = Field(description=(
+        "Why: `site` the site chose it; `orders` no choice, and every order and refund in the range is in it; "
+        "`default` no choice and several currencies (or none), so the configured default."))
     revenue: Decimal = Field(description="gross_revenue - refunds.")
     gross_revenue: Decimal = Field(description="Recorded purchases (each order_id once).")
     refunds: Decimal = Field(description="Recorded refunds (full or partial) in the range.")
@@ -99,6 +110,7 @@ class ProductRow(BaseModel):
     purchases: int = Field(description="Recorded orders containing the item.")
     quantity: int = Field(description="Units in recorded orders.")
     revenue: Decimal = Field(description="price x quantity of recorded orders, minus refunded lines.")
+    currency: str = Field(description="The reporting currency of `revenue` (the overview's `currency`).")
 
 
 class BreakdownRow(BaseModel):
@@ -107,3 +119,4 @@ class BreakdownRow(BaseModel):
     gross_revenue: Decimal
     refunds: Decimal
     revenue: Decimal
+    currency: str = Field(description="The reporting currency of the amounts (the overview's `currency`).")

@@ -13,6 +13,9 @@ very event is the recorded one", so its rows are written then. Writing them twic
 after the insert) is harmless: the tables are keyed by order entry and every query collapses
 copies. The other order (ClickHouse first) would need a way to take rows back when the ledger
 then says "duplicate"; this one never needs to.
+
+Bots: rows carry the event's `is_bot`, and the ledger keeps the order's, so a refund (often sent by
+the shop's server) is left out or counted together with the order it takes money from.
 """
 
 from collections.abc import Callable, Sequence
@@ -21,7 +24,7 @@ from itertools import groupby
 
 from core.bus.events import TrackedEvent
 from core.db.unit_of_work import UnitOfWork
-from tracking.ecommerce.clickhouse import EcommerceStore, OrderEntry
+from tracking.ecommerce.clickhouse import EcommerceStore, OrderEntry, bot_flag
 from tracking.ecommerce.models import LedgerOrder, LedgerRefund
 from tracking.ecommerce.repository import LedgerRepository
 from tracking.ecommerce.schemas.payload import LEDGER_EVENTS, Payload, parse_payload
@@ -37,14 +40,14 @@ class OrderRecorder:
     def record(self, batch: Sequence[TrackedEvent]) -> None:
         events = [(e, parse_payload(e.data)) for e in batch]
         self._store.add_events(events)
-        self._store.add_items([(e, p) for e, p in events if e.name not in LEDGER_EVENTS])
+        self._store.add_items([(e, p, bot_flag(e)) for e, p in events if e.name not in LEDGER_EVENTS])
         ledger_events = [(e, p) for e, p in events if e.name in LEDGER_EVENTS]
         if not ledger_events:
             return
         entries = self._record_in_ledger(ledger_events)  # committed here
         payloads = {(e.site_id, e.event_id): p for e, p in ledger_events}
         self._store.add_orders(entries)
-        self._store.add_items([(o.event, payloads[o.event.site_id, o.event.event_id]) for o in entries])
+        self._store.add_items([(o.event, payloads[o.event.site_id, o.event.event_id], o.is_bot) for o in entries])
 
     def _record_in_ledger(self, events: list[Parsed]) -> list[OrderEntry]:
         # Oldest first, so within a batch the first copy of an order is the one recorded.
@@ -77,9 +80,11 @@ class OrderRecorder:
         if row is None or row.event_id != e.event_id:
             return []  # another event already recorded this refund
         order = repo.orders(e.site_id, [p.order_id]).get(p.order_id)
-        # A refund reduces the revenue of the order's source, even when a server sends it.
-        attribution = _attribution(order) if order is not None else _attribution(e)
-        return [OrderEntry("refund", e, p.order_id, key, row.currency, row.amount, attribution=attribution)]
+        # A refund reduces the revenue of the order's source, even when a server sends it, and is
+        # a bot's when the order is.
+        source = order if order is not None else e
+        return [OrderEntry("refund", e, p.order_id, key, row.currency, row.amount, attribution=_attribution(source),
+                           is_bot=order.is_bot if order is not None else bot_flag(e))]
 
 
 def refund_amount(p: Payload, order: LedgerOrder | None, previous: Sequence[LedgerRefund]) -> tuple[str, Decimal]:
@@ -100,13 +105,13 @@ def _ledger_order(e: TrackedEvent, p: Payload) -> dict:
     source, channel, device_type, country = _attribution(e)
     return {"site_id": e.site_id, "order_id": p.order_id, "event_id": e.event_id, "currency": p.currency or "",
             "value": p.value or Decimal(0), "source": source, "channel": channel, "device_type": device_type,
-            "country": country}
+            "country": country, "is_bot": bot_flag(e)}
 
 
 def _purchase_entry(e: TrackedEvent, p: Payload) -> OrderEntry:
     zero = Decimal("0.0000")
     return OrderEntry("purchase", e, p.order_id, p.order_id, p.currency or "", p.value or zero, p.tax or zero,
-                      p.shipping or zero, p.coupon, _attribution(e))
+                      p.shipping or zero, p.coupon, _attribution(e), bot_flag(e))
 
 
 def _attribution(row: TrackedEvent | LedgerOrder) -> tuple[str, str, str, str]:

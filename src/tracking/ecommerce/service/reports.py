@@ -1,7 +1,9 @@
 """Ecommerce reports over a site's local days: overview, funnel, products, revenue breakdowns.
 
-ClickHouse sums money per original currency; conversion into the site's reporting currency
+ClickHouse sums money per original currency; conversion into the range's reporting currency
+(service.currency: the site's choice, else its orders' one currency, else the configured one)
 happens here, in Decimal, so totals are exact and a rate change applies to the past too.
+Bots' events and orders are left out unless `include_bots`, as in every other report.
 """
 
 from collections import defaultdict
@@ -29,6 +31,10 @@ class UnknownBreakdown(LookupError):
     pass
 
 
+def _params(site: SiteInfo, window: UtcRange, include_bots: bool) -> dict:
+    return {"site_id": site.id, "max_bot": int(include_bots), **window.params()}
+
+
 def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
@@ -39,8 +45,8 @@ class ReportsService:
         self._currency = currency
         self._fallback_minutes = fallback_window_minutes
 
-    def overview(self, *, site: SiteInfo, window: UtcRange) -> Overview:
-        params = {"site_id": site.id, **window.params()}
+    def overview(self, *, site: SiteInfo, window: UtcRange, include_bots: bool = False) -> Overview:
+        params = _params(site, window, include_bots)
         money: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for kind, currency, entries, value, tax, shipping in self._store.order_totals(params):
@@ -49,14 +55,14 @@ class ReportsService:
             if kind == "purchase":
                 money["tax"][currency] += tax
                 money["shipping"][currency] += shipping
-        convert = self._currency.converter(site.id)
+        currencies = sorted(set(money["purchase"]) | set(money["refund"]))
+        convert = self._currency.converter(site.id, order_currencies=currencies)
         gross, refunds = convert.convert(money["purchase"]), convert.convert(money["refund"])
         converted_orders = sum(n for c, n in counts["purchase"].items() if convert.can_convert(c))
         visitors, buyers = self._store.visitors(params), self._store.purchasing_visitors(params)
-        currencies = sorted(set(money["purchase"]) | set(money["refund"]))
         return Overview(
-            currency=convert.currency, revenue=gross.total - refunds.total, gross_revenue=gross.total,
-            refunds=refunds.total, refund_count=sum(counts["refund"].values()),
+            currency=convert.currency, currency_source=convert.source, revenue=gross.total - refunds.total,
+            gross_revenue=gross.total, refunds=refunds.total, refund_count=sum(counts["refund"].values()),
             orders=sum(counts["purchase"].values()),
             average_order_value=rounded(gross.total / converted_orders) if converted_orders else rounded(Decimal(0)),
             tax=convert.convert(money["tax"]).total, shipping=convert.convert(money["shipping"]).total,
@@ -66,9 +72,9 @@ class ReportsService:
                                        refunds=rounded(money["refund"][c])) for c in currencies if c],
             unconverted_currencies=sorted(set(gross.unconverted) | set(refunds.unconverted)))
 
-    def funnel(self, *, site: SiteInfo, window: UtcRange, minutes: int | None) -> Funnel:
+    def funnel(self, *, site: SiteInfo, window: UtcRange, minutes: int | None, include_bots: bool = False) -> Funnel:
         """`minutes=None`: steps within one session (events without a session: the fallback window)."""
-        params = {"site_id": site.id, **window.params()}
+        params = _params(site, window, include_bots)
         window_minutes = self._fallback_minutes if minutes is None else minutes
         reached = self._store.funnel(params, window_ms=window_minutes * 60_000, by_session=minutes is None)
         steps, previous = [], reached[0]
@@ -81,38 +87,44 @@ class ReportsService:
         return Funnel(window="session" if minutes is None else str(minutes), steps=steps,
                       conversion_rate=_ratio(reached[-1], reached[0]))
 
-    def products(self, *, site: SiteInfo, window: UtcRange, limit: int) -> list[ProductRow]:
-        params = {"site_id": site.id, **window.params()}
+    def products(self, *, site: SiteInfo, window: UtcRange, limit: int,
+                 include_bots: bool = False) -> list[ProductRow]:
+        params = _params(site, window, include_bots)
         sales: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
         quantity: dict[str, int] = defaultdict(int)
         for key, kind, currency, units, amount in self._store.product_sales(params):
             sales[key][kind][currency] = amount
             quantity[key] += units if kind == "purchase" else 0
-        convert = self._currency.converter(site.id)
+        # The orders' currencies, not the item lines': an order sent without items still counts.
+        convert = self._currency.converter(site.id, order_currencies=self._store.order_currencies(params))
         rows = []
         for key, name, views, carts, orders in self._store.product_counts(params):
             revenue = (convert.convert(sales[key]["purchase"]).total
                        - convert.convert(sales[key]["refund"]).total)
             rows.append(ProductRow(item_id=key, item_name=name, views=views, add_to_carts=carts,
                                    add_to_cart_rate=round(carts / views, 4) if views else None,
-                                   purchases=orders, quantity=quantity[key], revenue=revenue))
+                                   purchases=orders, quantity=quantity[key], revenue=revenue,
+                                   currency=convert.currency))
         rows.sort(key=lambda r: (-r.revenue, -r.views, r.item_id))
         return rows[:limit]
 
-    def breakdown(self, *, site: SiteInfo, window: UtcRange, prop: str, limit: int) -> list[BreakdownRow]:
+    def breakdown(self, *, site: SiteInfo, window: UtcRange, prop: str, limit: int,
+                  include_bots: bool = False) -> list[BreakdownRow]:
         if prop not in BREAKDOWN_COLUMNS:
             raise UnknownBreakdown(f"unknown property {prop!r}; one of: {', '.join(BREAKDOWN_PROPERTIES)}")
-        params = {"site_id": site.id, **window.params()}
+        params = _params(site, window, include_bots)
         money: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
         orders: dict[str, int] = defaultdict(int)
         for value, kind, currency, entries, amount in self._store.breakdown(prop, params):
             money[value][kind][currency] = amount
             orders[value] += entries if kind == "purchase" else 0
-        convert = self._currency.converter(site.id)
+        # The same entries as the overview's, so the same currencies and the same reporting currency.
+        currencies = {c for kinds in money.values() for amounts in kinds.values() for c in amounts}
+        convert = self._currency.converter(site.id, order_currencies=currencies)
         rows = []
         for value, kinds in money.items():
             gross, refunds = convert.convert(kinds["purchase"]).total, convert.convert(kinds["refund"]).total
             rows.append(BreakdownRow(value=value or None, orders=orders[value], gross_revenue=gross,
-                                     refunds=refunds, revenue=gross - refunds))
+                                     refunds=refunds, revenue=gross - refunds, currency=convert.currency))
         rows.sort(key=lambda r: (-r.revenue, -r.orders, r.value or ""))
         return rows[:limit]
