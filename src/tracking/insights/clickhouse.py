@@ -84,8 +84,12 @@ ORDER BY visitor_id, session_id, ts_ms, toString(event_id)
 def step_condition(q: engine.Sql, *, event: str | None, page: str | None, props: dict[str, str]) -> str:
     if event is not None:
         cond = f"(type != 'pageview' AND name = {q.value(event)})"
+    elif page is None or set(page) == {"*"}:  # any pageview
+        cond = "(type = 'pageview')"
+    elif "*" not in page:  # a plain path: equality, no regex per row
+        cond = f"(type = 'pageview' AND pathname = {q.value(page)})"
     else:
-        cond = f"(type = 'pageview' AND match(pathname, {q.value(page_regex(page or '*'))}))"
+        cond = f"(type = 'pageview' AND match(pathname, {q.value(page_regex(page))}))"
     for key, value in props.items():
         cond += (f" AND has(prop_keys, {q.value(key)})"
                  f" AND prop_values[indexOf(prop_keys, {q.value(key)})] = {q.value(value)}")

@@ -133,3 +133,13 @@ def test_a_journey_lists_exactly_the_users_events(seeded):
     got = seeded["journeys"].for_visit(seeded["site"], visit, DATES)
     assert sorted(e.event_id for v in got.visits for e in v.events) == sorted(
         r["event_id"] for r in rows if r["session_id"] == visit)
+
+
+def test_page_patterns_match_whole_paths(seeded):
+    start, end = _bounds()
+    steps = [{"page": "/blog/*"}, {"page": "*"}, {"event": "signup"}]  # any blog page, then any page
+    q = FunnelQuery(steps=[Step(**s) for s in steps], date_range=DATES)
+    truth = crowd.funnel_truth(seeded["rows"], steps, order="ordered", window_ms=86_400_000, entry="first",
+                               unit="visitors", start_ms=start, end_ms=end)
+    assert _answer(seeded["funnels"].analyse(seeded["site"], q).results[0]) == truth[None]
+    assert truth[None][2][0] > 0
