@@ -112,7 +112,7 @@ class JourneyEvent(BaseModel):
     pathname: str
     url: str
     props: dict[str, str]
-    session_id: int
+    session_id: str = Field(description="The visit (a 64-bit id, as a string: JavaScript numbers lose digits).")
     device_type: str
     browser: str
     os: str
@@ -120,7 +120,7 @@ class JourneyEvent(BaseModel):
 
 
 class JourneyVisit(BaseModel):
-    session_id: int
+    session_id: str = Field(description="For GET …/visits/{session_id}/timeline.")
     started_ms: int
     ended_ms: int
     events: list[JourneyEvent]

@@ -31,12 +31,12 @@ class JourneyService:
         window = self._windows.resolve(site, date_range)
         # every event of theirs: bots' and page measurements too (no type is excluded)
         p = {**params(site, window.start_ms, window.end_ms, include_bots=True), "technical": ("",), "who": who}
-        visits: dict[int, JourneyVisit] = {}
+        visits: dict[str, JourneyVisit] = {}
         count = 0
         for (ts, eid, type_, name, pathname, url, keys, values, session, device, browser, os_,
              country) in self._store.rows(JOURNEY.format(who=who_sql), p):
             event = JourneyEvent(event_id=eid, ts_ms=int(ts), type=type_, name=name, pathname=pathname, url=url,
-                                 props=dict(zip(keys, values, strict=False)), session_id=int(session),
+                                 props=dict(zip(keys, values, strict=False)), session_id=str(session),
                                  device_type=device, browser=browser, os=os_, country=country)
             visit = visits.setdefault(event.session_id, JourneyVisit(session_id=event.session_id,
                                                                      started_ms=event.ts_ms, ended_ms=event.ts_ms,
@@ -45,4 +45,4 @@ class JourneyService:
             visit.ended_ms = event.ts_ms
             count += 1
         return JourneyAnswer(date_range=window.echo(), events=count,
-                             visits=sorted(visits.values(), key=lambda v: (v.started_ms, v.session_id)))
+                             visits=sorted(visits.values(), key=lambda v: (v.started_ms, int(v.session_id))))

@@ -128,7 +128,7 @@ def test_a_journey_lists_exactly_the_users_events(seeded):
         mine = sorted((r for r in rows if r["user_id"] == stored), key=lambda r: (r["ts_ms"], r["event_id"]))
         got = seeded["journeys"].for_user(seeded["site"], name, DATES)
         assert [e.event_id for v in got.visits for e in v.events] == [r["event_id"] for r in mine]
-        assert got.events == len(mine) and {v.session_id for v in got.visits} == {r["session_id"] for r in mine}
+        assert got.events == len(mine) and {v.session_id for v in got.visits} == {str(r["session_id"]) for r in mine}
     visit = rows[0]["session_id"]
     got = seeded["journeys"].for_visit(seeded["site"], visit, DATES)
     assert sorted(e.event_id for v in got.visits for e in v.events) == sorted(
