@@ -58,6 +58,10 @@ SELECT {unit} AS u,
     groupUniqArrayIf({period}, {back}) AS came_back
 FROM events
 WHERE """ + _RANGE + """ AND {unit_known} AND ({cohort} OR {back}) AND {where}
+  AND {unit} IN (  -- only the units of some cohort: their return events, no one else's
+    SELECT {unit} FROM events
+    WHERE """ + _RANGE + """ AND ts_ms >= %(cohort_from)s AND ts_ms < %(cohort_to)s
+      AND {unit_known} AND {cohort} AND {where})
 GROUP BY u
 HAVING length(joined) > 0
 """
