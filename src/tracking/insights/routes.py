@@ -30,7 +30,8 @@ from tracking.insights.service.window import InsightsError, NotFound
 
 router = APIRouter(tags=["insights"])
 _SITE = "/api/v1/sites/{site_id}"
-_ERRORS = {400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}}
+_ERRORS = {400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
+           404: {"model": ErrorResponse}}
 _RANGE = Query("30d", description="day, 7d, 28d, 30d, month, 6mo, 12mo, year, all, or `from,to` dates "
                "(YYYY-MM-DD, site time zone, both inclusive).")
 _FILTERS = Query("[]", description='Query-engine filters as JSON, e.g. `[["is","visit:country",["DE"]]]`.')
