@@ -51,7 +51,7 @@ _VISITS_WHERE = """(visitor_id, session_id) IN (
     GROUP BY visitor_id, session_id HAVING {cond})"""
 _ORDER = "tuple(ts_ms, toString(event_id))"
 # Per unit: the local periods (site zone) of its cohort events in the cohort periods, and of its
-# return events; periods are dates (a day, the Monday of a week, the 1st of a month).
+# return events; periods are dates (a day, the Monday (or Sunday) of a week, the 1st of a month).
 RETENTION = """
 SELECT {unit} AS u,
     groupUniqArrayIf({period}, {cohort} AND ts_ms >= %(cohort_from)s AND ts_ms < %(cohort_to)s) AS joined,
@@ -66,6 +66,7 @@ GROUP BY u
 HAVING length(joined) > 0
 """
 PERIODS = {"day": "toDate(ts, %(tz)s)", "week": "toMonday(toDate(ts, %(tz)s))",
+           "week_sunday": "toDate(ts, %(tz)s) - toDayOfWeek(toDate(ts, %(tz)s)) % 7",
            "month": "toStartOfMonth(toDate(ts, %(tz)s))"}
 JOURNEY = """
 SELECT ts_ms, toString(event_id) AS eid, type, name, pathname, url, prop_keys, prop_values, session_id,

@@ -145,7 +145,8 @@ def adhoc_funnel(body: Annotated[FunnelQuery, Body(openapi_examples=FUNNEL_EXAMP
 @inject
 def retention(cohort_event: str = Query(..., description="Puts a unit in a cohort (`pageview`: any pageview)."),
               return_event: str = Query(..., description="Counts as coming back (`pageview`: any pageview)."),
-              period: str = Query("week", description="`day`, `week` (starting Monday) or `month`."),
+              period: str = Query("week", description="`day`, `week` or `month`."),
+              week_start: str = Query("monday", description="Weeks start on `monday` (ISO) or `sunday`."),
               periods: int = Query(8, description="Periods after the cohort's, 1-60."),
               date_range: str = _RANGE,
               unit: str = Query("users", description="`users` (identified; needed across days) or `visitors`."),
@@ -160,7 +161,7 @@ def retention(cohort_event: str = Query(..., description="Puts a unit in a cohor
         raise HTTPException(400, "unit: `users` or `visitors`")
     return _run(lambda: service.analyse(site, cohort_event=cohort_event, return_event=return_event, period=period,
                                         periods=periods, date_range=_range(date_range), unit=unit,
-                                        recurring=recurring, filters=_filters(filters)))
+                                        recurring=recurring, filters=_filters(filters), week_start=week_start))
 
 
 @router.get(f"{_SITE}/users/{{user_id}}/journey", response_model=JourneyAnswer, responses=_ERRORS,

@@ -1,6 +1,6 @@
 """Retention: cohorts by the period of their cohort event, and who came back in each period after.
 
-Periods are local to the site's time zone (days, weeks starting Monday, calendar months), so a
+Periods are local to the site's time zone (days, weeks starting Monday or Sunday, months), so a
 DST change never moves an event into the wrong day. A unit's cohort is the period of its first
 cohort event in the date range (or, `recurring`, every period in which it had one); it counts
 as returned in period p when it had a return event in the p-th period after its cohort's.
@@ -19,14 +19,15 @@ from tracking.insights.schemas import RetentionAnswer, RetentionCohort
 from tracking.insights.service.window import InsightsError, Windows, params, parse_filters, where
 
 PERIODS = ("day", "week", "month")
+WEEK_STARTS = ("monday", "sunday")
 MAX_PERIODS = 60
 
 
-def period_start(day: date, period: str) -> date:
+def period_start(day: date, period: str, week_start: str = "monday") -> date:
     if period == "day":
         return day
     if period == "week":
-        return day - timedelta(days=day.weekday())
+        return day - timedelta(days=day.weekday() if week_start == "monday" else (day.weekday() + 1) % 7)
     return day.replace(day=1)
 
 
@@ -41,9 +42,10 @@ def shift(start: date, period: str, n: int) -> date:
 
 def cohorts(units: Iterable[tuple[Sequence[date], Sequence[date]]], *, period: str, periods: int, first: date,
             last: date, recurring: bool) -> dict[date, tuple[int, list[int]]]:
-    """{cohort start: (size, [returned in period 1..N])} from each unit's (cohort periods, return periods)."""
+    """{cohort start: (size, [returned in period 1..N])} from each unit's (cohort periods, return
+    periods); `first` and `last` are period starts."""
     starts = []
-    day = period_start(first, period)
+    day = first
     while day <= last:
         starts.append(day)
         day = shift(day, period, 1)
@@ -68,21 +70,25 @@ class RetentionService:
         self._windows = windows
 
     def analyse(self, site: SiteInfo, *, cohort_event: str, return_event: str, period: str, periods: int,
-                date_range, unit: str, recurring: bool, filters: list) -> RetentionAnswer:
+                date_range, unit: str, recurring: bool, filters: list,
+                week_start: str = "monday") -> RetentionAnswer:
         if period not in PERIODS:
             raise InsightsError(f"period: one of {', '.join(PERIODS)}, got {period!r}")
+        if week_start not in WEEK_STARTS:
+            raise InsightsError(f"week_start: one of {', '.join(WEEK_STARTS)}, got {week_start!r}")
         if not 1 <= periods <= MAX_PERIODS:
             raise InsightsError(f"periods: 1 to {MAX_PERIODS}, got {periods}")
         node = parse_filters(filters)
         window = self._windows.resolve(site, date_range)
         zone = ZoneInfo(site.timezone)
-        first = period_start(window.first, period)  # whole periods: a cohort is never cut in half
-        last_start = period_start(window.last, period)
+        first = period_start(window.first, period, week_start)  # whole periods: never a cohort cut in half
+        last_start = period_start(window.last, period, week_start)
         start_ms = _local_ms(first, zone)
         end_ms = _local_ms(shift(last_start, period, periods + 1), zone)
         q = engine.Sql({**params(site, start_ms, end_ms), "tz": site.timezone, "cohort_from": start_ms,
                         "cohort_to": _local_ms(shift(last_start, period, 1), zone)})
-        sql = retention_sql(unit=unit, period=period, cohort=_target(q, cohort_event),
+        sql = retention_sql(unit=unit, period="week_sunday" if period == "week" and week_start == "sunday"
+                            else period, cohort=_target(q, cohort_event),
                             back=_target(q, return_event), where=where(q, node))
         found = cohorts(((_dates(j), _dates(b)) for _, j, b in self._store.rows(sql, q.params)), period=period,
                         periods=periods, first=first, last=last_start, recurring=recurring)
@@ -97,7 +103,7 @@ class RetentionService:
                        for b, ok in zip(back, started, strict=True)]))
         echo = {"cohort_event": cohort_event, "return_event": return_event, "period": period, "periods": periods,
                 "date_range": [first.isoformat(), last_start.isoformat()], "unit": unit, "recurring": recurring,
-                "filters": filters, "week_starts": "monday", "timezone": site.timezone}
+                "filters": filters, "week_starts": week_start, "timezone": site.timezone}
         return RetentionAnswer(query=echo, cohorts=answer)
 
 

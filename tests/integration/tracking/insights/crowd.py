@@ -154,6 +154,8 @@ def _index(day: date, period: str) -> int:
         return day.toordinal()
     if period == "week":
         return (day.toordinal() - day.weekday()) // 7
+    if period == "week_sunday":  # the ordinal of the week's Sunday, in weeks
+        return (day.toordinal() - (day.weekday() + 1) % 7) // 7
     return day.year * 12 + day.month
 
 
