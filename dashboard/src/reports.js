@@ -50,23 +50,27 @@ export function Report({ card, base, baseKey, onFilter }) {
   const [, , columns, extra] = card.tabs.find(([k]) => k === tab);
   const dimension = tab === 'event:props:' ? `event:props:${prop}` : tab;
   const ready = tab !== 'event:props:' || prop;
-  const state = useLoad(() => (ready ? api.query(reportQuery(base, dimension, columns, extra)) : Promise.resolve(null)),
-    `${baseKey}|${dimension}`);
-  const rows = state.data ? state.data.results : [];
+  // The answer keeps the columns and dimension it was asked with: while another tab loads, the
+  // previous rows stay on screen (dimmed), drawn as what they are.
+  const state = useLoad(async () => (ready ? {
+    rows: (await api.query(reportQuery(base, dimension, columns, extra))).results, columns, dimension,
+  } : null), `${baseKey}|${dimension}`);
+  const shown = state.data || { rows: [], columns, dimension };
+  const rows = shown.rows;
   const max = Math.max(1, ...rows.map((r) => r.metrics[0]));
   return html`<${Card} title=${card.title} tabs=${card.tabs.map(([k, l]) => [k, l])} active=${tab} onTab=${setTab}>
     ${tab === 'event:props:' && html`<form class="prop" onSubmit=${(e) => { e.preventDefault(); setProp(e.target.key.value.trim()); }}>
       <label>Property key <input name="key" value=${prop} placeholder="plan" /></label><button>Show</button></form>`}
-    <div class="table-head"><span>${dimensionName(dimension)}</span>${columns.map(([, l]) => html`<span>${l}</span>`)}</div>
+    <div class="table-head"><span>${dimensionName(shown.dimension)}</span>${shown.columns.map(([, l]) => html`<span>${l}</span>`)}</div>
     <${Status} state=${state} empty=${ready && state.data && !rows.length ? EMPTY[tab] || 'Nothing in this range.' :
       !ready ? 'Name a property of your custom events.' : ''} />
     <ol class="rows" aria-busy=${state.loading}>${rows.map((r) => html`
-      <li data-dimension=${dimension} data-value=${r.dimensions[0]}>
-        <button class="row" title="Filter by this ${dimensionName(dimension).toLowerCase()}"
-          onClick=${() => onFilter(['is', dimension, [r.dimensions[0]]])}>
+      <li data-dimension=${shown.dimension} data-value=${r.dimensions[0]}>
+        <button class="row" title="Filter by this ${dimensionName(shown.dimension).toLowerCase()}"
+          onClick=${() => onFilter(['is', shown.dimension, [r.dimensions[0]]])}>
           <span class="bar" style=${{ width: `${(100 * r.metrics[0]) / max}%` }}></span>
           <span class="label">${r.dimensions[0] || '(none)'}</span></button>
-        ${r.metrics.map((v, i) => html`<${Value} metric=${columns[i][0]} value=${v} />`)}
+        ${r.metrics.map((v, i) => html`<${Value} metric=${shown.columns[i][0]} value=${v} />`)}
       </li>`)}</ol>
   <//>`;
 }

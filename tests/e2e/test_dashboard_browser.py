@@ -260,6 +260,25 @@ def test_a_click_on_a_source_filters_the_page_and_removing_the_chip_restores_it(
         assert "f=" not in page.url
 
 
+def test_custom_event_props_and_the_goals_list(dash):
+    page = dash.page
+    card = page.locator("section.card", has_text="Goals and events")
+    card.locator("button[role=tab]", has_text="Properties").click()
+    card.locator("input[name=key]").fill("plan")
+    card.locator("input[name=key]").press("Enter")
+    with dash.client() as client:
+        expected = query(dash, client, ["visitors", "events"], "7d", dimensions=["event:props:plan"],
+                         order_by=[["visitors", "desc"]], pagination={"limit": 10, "offset": 0})["results"]
+        want = [[r["dimensions"][0], r["metrics"]] for r in expected]
+        assert {"free", "pro"} <= {w[0] for w in want}
+        shown = lambda: rows_on_screen(page, "event:props:plan")  # noqa: E731
+        assert wait_for(lambda: shown() == want, 5), shown()
+    card.locator("button[role=tab]", has_text="Goals").click()
+    # the owner's cookie reads the goals list (GET), as the key does
+    listed = page.evaluate(f"fetch('/api/v1/sites/{dash.site['site_id']}/goals').then(r => r.json())")
+    assert [g["event_name"] for g in listed] == ["signup"]
+
+
 def test_the_keyboard_reaches_a_row_and_enter_filters(dash):
     page = dash.page
     with dash.client() as client:
@@ -389,6 +408,9 @@ def test_a_share_link_reads_the_dashboard_and_cannot_write(dash):
       }""", [WRITE_ROUTES, dash.site["site_id"]])
     for method, path, status in statuses:
         assert status == 401, f"{method} {path} answered {status} to a share link"
+    page.click("nav.views button:has-text('Realtime')")  # the live streams read with the share cookie too
+    page.wait_for_selector('.live-head [data-metric="live_visitors"]:not([data-raw=""])')
+    page.wait_for_selector('li[data-dimension="live:event"]')
     with dash.client() as client:
         goals = client.get(f"/api/v1/sites/{dash.site['site_id']}/goals", headers=key(dash)).json()
         assert [g["event_name"] for g in goals] == ["signup"]
@@ -408,6 +430,7 @@ def test_an_empty_range_shows_the_sites_own_snippet(dash):
 
 def test_sign_out_clears_the_session_and_the_queries_answer_401(dash):
     page = dash.page
+    assert [m for m in dash.console if "401" not in m] == []  # no script error in any test before
     page.click("text=Sign out")
     page.wait_for_selector("#key")
     assert not [c for c in dash.context.cookies() if c["name"] == "ut_session"]
