@@ -1,0 +1,79 @@
+"""The dashboard's session cookies (core.http.auth): signed, expiring, scoped, Secure only behind https."""
+
+from types import SimpleNamespace
+
+import pytest
+from fastapi import FastAPI, Request, Response
+from fastapi.testclient import TestClient
+
+from core.http import auth
+from core.http.auth import OWNER, SHARE, browser_sessions, end_sessions, issue_session
+
+
+@pytest.fixture
+def client():
+    app = FastAPI()
+    settings = SimpleNamespace(secret_key="unit-test-secret")
+    app.state.core = SimpleNamespace(settings=lambda: settings)
+    app.state.trusted_proxies = "10.0.0.0/8"
+
+    @app.post("/issue/{scope}")
+    def issue(scope: str, request: Request, response: Response) -> dict:
+        return {"expires_at": issue_session(request, response, site_id="site_a", scope=scope, ttl_s=60).expires_at}
+
+    @app.get("/sessions")
+    def sessions(request: Request) -> list:
+        return [[s.site_id, s.scope] for s in browser_sessions(request)]
+
+    @app.delete("/sessions")
+    def sign_out(request: Request) -> Response:
+        response = Response(status_code=204)
+        end_sessions(request, response)
+        return response
+
+    return TestClient(app)
+
+
+def test_the_cookie_is_httponly_strict_and_expires(client):
+    resp = client.post("/issue/owner")
+    header = resp.headers["set-cookie"]
+    assert header.startswith("ut_session=")
+    assert "HttpOnly" in header and "SameSite=strict" in header and "Max-Age=60" in header
+    assert "Secure" not in header  # plain http: a Secure cookie would never come back
+    assert client.get("/sessions").json() == [["site_a", OWNER]]
+    client.delete("/sessions")
+    assert client.get("/sessions").json() == []
+
+
+def test_secure_over_https_or_from_a_trusted_proxy_only():
+    https = {"X-Forwarded-Proto": "https"}
+    assert "Secure" in _issue("https://testserver", {}, "192.0.2.1")
+    assert "Secure" in _issue("http://testserver", https, "10.1.2.3")  # UT_TRUSTED_PROXIES vouches for it
+    assert "Secure" not in _issue("http://testserver", https, "192.0.2.1")  # anyone may send the header
+
+
+def _issue(base_url: str, headers: dict, peer: str) -> str:
+    app = FastAPI()
+    app.state.core = SimpleNamespace(settings=lambda: SimpleNamespace(secret_key="k"))
+    app.state.trusted_proxies = "10.0.0.0/8"
+
+    @app.post("/issue")
+    def issue(request: Request, response: Response) -> None:
+        issue_session(request, response, site_id="s", scope=OWNER, ttl_s=60)
+
+    client = TestClient(app, base_url=base_url, client=(peer, 50000))
+    return client.post("/issue", headers=headers).headers["set-cookie"]
+
+
+def test_a_tampered_renamed_or_expired_cookie_reads_nothing(client, monkeypatch):
+    value = client.post("/issue/share").cookies["ut_share"]
+    payload, signature = value.split(".")
+    client.cookies.clear()
+    for cookies in ({"ut_share": f"{payload[:-2]}xx.{signature}"},   # payload changed
+                    {"ut_share": f"{payload}.{signature[:-2]}xx"},   # signature changed
+                    {"ut_session": value}):                          # a share cookie presented as a sign-in
+        assert client.get("/sessions", cookies=cookies).json() == [], cookies
+    assert client.get("/sessions", cookies={"ut_share": value}).json() == [["site_a", SHARE]]
+    later = auth.time.time() + 61
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    assert client.get("/sessions", cookies={"ut_share": value}).json() == []
