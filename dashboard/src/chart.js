@@ -55,6 +55,14 @@ export function Chart({ labels, values, previous, metric, interval }) {
       plot.destroy();
     };
   }, [labels, values, previous, metric, interval]);
-  return h('div', { ref: box, class: 'chart', 'data-chart': metric, role: 'img',
-    'aria-label': `${metric} by ${interval}` });
+  // The same numbers as a table, for screen readers and for anyone reading the page's data-metric.
+  const row = (l, i) => h('tr', { 'data-dimension': `time:${interval}`, 'data-value': l },
+    h('th', { scope: 'row' }, l),
+    h('td', { 'data-metric': metric, 'data-raw': values[i] }, formatMetric(metric, values[i])),
+    previous && h('td', { 'data-metric': `${metric}_previous`, 'data-raw': previous[i] ?? '' },
+      formatMetric(metric, previous[i])));
+  return h('div', null,
+    h('div', { ref: box, class: 'chart', 'data-chart': metric, 'aria-hidden': 'true' }),
+    h('table', { class: 'sr' }, h('caption', null, `${metric} by ${interval}`),
+      h('tbody', null, labels.map(row))));
 }
