@@ -2,7 +2,7 @@
 enumeration from the seeded crowd (crowd.py), on both ClickHouse engines."""
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -32,6 +32,9 @@ class _Pseudonyms:
 def seeded(analytics_store):
     site_id = f"ins_{analytics_store.kind}_{datetime.now(UTC).microsecond}"
     rows = crowd.build(site_id)
+    # the site's zone matters: some events fall on another local day than their UTC day
+    assert any(crowd.local_day(r["ts_ms"]) != datetime.fromtimestamp(r["ts_ms"] / 1000, UTC).date() for r in rows)
+    assert len({r["ts_ms"] for r in rows}) < len(rows)  # and some share their millisecond
     log = EventLog(store=analytics_store)
     for i in range(3):  # several inserts, shuffled rows: out of order arrival
         log.write(rows[i::3])
@@ -45,9 +48,11 @@ def seeded(analytics_store):
 
 
 def _bounds():
+    """The date range's UTC bounds: local midnights, 23 hours apart on the day summer time starts."""
     start = crowd._ms(datetime.combine(crowd.FIRST_DAY, datetime.min.time(), crowd.ZONE))
-    end = crowd._ms(datetime.combine(crowd.LAST_DAY, datetime.min.time(), crowd.ZONE)) + 86_400_000
-    return start, end + 3_600_000 if crowd.LAST_DAY.month == 4 else end  # the range ends in summer time
+    end = crowd._ms(datetime.combine(crowd.LAST_DAY + timedelta(days=1), datetime.min.time(), crowd.ZONE))
+    assert (end - start) == (8 * 24 - 1) * 3_600_000  # the range spans the DST change
+    return start, end
 
 
 def _answer(group):
