@@ -16,7 +16,7 @@ from tracking.ecommerce.service.reports import BREAKDOWN_PROPERTIES, ReportsServ
 
 from .crowd import Order, events_of, net, rounded, seeded_orders, truth
 from .funnel_truth import MINUTE, funnel_by_hand, generate_paths
-from .shop import NOON_MS, day_window, shop_event, site
+from .shop import NOON, NOON_MS, day_window, shop_event, site
 
 D = Decimal
 USD = {"USD": D(1)}
@@ -89,3 +89,27 @@ def check_reports(s, reports, rows, orders, visitors, include_bots):
         assert (sum(r.orders for r in by), sum(r.revenue for r in by)) == (t.orders, overview.revenue), prop
     by_source = reports.breakdown(site=s, window=w, prop="source", limit=100, include_bots=include_bots)
     assert {r.value or "": r.revenue for r in by_source} == {src: net(m, USD) for src, m in t.by_source.items()}
+
+
+def test_rows_written_before_the_flag_existed_read_as_people(ecommerce_ch, unique):
+    """Analytics migration 2 on tables that already hold rows (a copy under other names, on each engine)."""
+    from tracking.ecommerce.clickhouse import MIGRATIONS
+
+    def renamed(sql: str) -> str:
+        return sql.replace("ecommerce_", f"old{unique}_")
+
+    v1, v2 = MIGRATIONS
+    for statement in v1.statements:
+        ecommerce_ch.execute(renamed(statement))
+    try:
+        ecommerce_ch.insert(f"old{unique}_orders", ("site_id", "day", "ts", "kind", "order_id", "entry_key", "value"),
+                            [{"site_id": "s", "day": NOON.date(), "ts": NOON, "kind": "purchase", "order_id": "A",
+                              "entry_key": "A", "value": D("9.5")}])
+        for statement in v2.statements:
+            ecommerce_ch.execute(renamed(statement))
+        tables = ("events", "items", "orders")
+        assert [ecommerce_ch.query(f"SELECT count() FROM old{unique}_{t} WHERE is_bot = 0")[0][0]
+                for t in tables] == [0, 0, 1]
+    finally:
+        for t in ("events", "items", "orders"):
+            ecommerce_ch.execute(f"DROP TABLE IF EXISTS old{unique}_{t}")
