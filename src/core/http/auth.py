@@ -97,11 +97,18 @@ def _over_https(request: Request) -> bool:
     return any(peer in net for net in parse_networks(getattr(request.app.state, "trusted_proxies", "") or ""))
 
 
+def _same_origin(conn: HTTPConnection) -> bool:
+    origin = conn.headers.get("origin", "")
+    return bool(origin) and origin.partition("://")[2] == conn.headers.get("host", "")
+
+
 def _session_reads(conn: HTTPConnection, site_id: str, scopes: tuple[str, ...]) -> bool:
     """With no key presented: whether a session cookie of `scopes` reads `site_id` (403 when the
     browser's sessions are all of other sites; False when it has none)."""
     if presented_key(conn):
         return False  # a presented key is judged on its own, cookie or not
+    if conn.scope.get("type") == "websocket" and not _same_origin(conn):
+        return False  # a page of another site may open a WebSocket here: it gets no cookie's rights
     sessions = [s for s in browser_sessions(conn) if s.scope in scopes]
     if not sessions:
         return False

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 from fastapi import FastAPI, Request, Response
 from fastapi.testclient import TestClient
+from starlette.requests import HTTPConnection
 
 from core.http import auth
 from core.http.auth import OWNER, SHARE, browser_sessions, end_sessions, issue_session
@@ -77,3 +78,18 @@ def test_a_tampered_renamed_or_expired_cookie_reads_nothing(client, monkeypatch)
     later = auth.time.time() + 61
     monkeypatch.setattr(auth.time, "time", lambda: later)
     assert client.get("/sessions", cookies={"ut_share": value}).json() == []
+
+
+def test_a_websocket_from_another_origin_gets_no_cookie_rights(client):
+    cookie = client.post("/issue/owner").cookies["ut_session"]
+    app = client.app
+
+    def handshake(origin: str) -> HTTPConnection:
+        headers = [(b"host", b"stats.example"), (b"cookie", f"ut_session={cookie}".encode())]
+        if origin:
+            headers.append((b"origin", origin.encode()))
+        return HTTPConnection({"type": "websocket", "headers": headers, "app": app, "path": "/events/ws"})
+
+    assert auth._session_reads(handshake("https://stats.example"), "site_a", (OWNER,)) is True
+    assert auth._session_reads(handshake("https://evil.example"), "site_a", (OWNER,)) is False
+    assert auth._session_reads(handshake(""), "site_a", (OWNER,)) is False
