@@ -58,13 +58,8 @@ def build_container(settings: Settings, modules: tuple[TrackingModule, ...],
 
 
 def connect_modules(app: containers.DynamicContainer) -> None:
-    """Subscribe module handlers to the bus and register their stats with the stats registry."""
+    """Subscribe module handlers to the bus."""
     wiring: Wiring = app.wiring()
-    stats = app.core.stats()
-    for _, provider in wiring.all("aggregates"):
-        stats.add_aggregate(provider())
-    for _, (prop, provider) in wiring.all("breakdowns"):
-        stats.add_breakdown(prop, provider())
     bus = app.core.bus()
     for name, sub in wiring.all("subscriptions"):
         bus.subscribe(f"{name}.{sub.method.__name__}", sub.event_type, sub.method.__get__(sub.handler()))

@@ -72,9 +72,6 @@ class Hooks:
     # Periodic work with `run_forever(stop_event)`, run in threads wherever the worker runs.
     background_tasks: tuple[providers.Provider, ...] = ()
     subscriptions: tuple[Subscription, ...] = ()
-    # Stats: contributors to /stats/aggregate, and (property, provider) pairs for /stats/breakdown.
-    aggregates: tuple[providers.Provider, ...] = ()
-    breakdowns: tuple[tuple[str, providers.Provider], ...] = ()
     # Metrics for the query engine (core.query.contributions.QueryMetric), e.g. time_on_page.
     query_metrics: tuple[providers.Provider, ...] = ()
     # Resources with start()/close() (Lifecycle), started with the app or worker, closed on shutdown.

@@ -6,7 +6,6 @@ what was opened. Module enrichers are plugged in by bootstrap through `enrichers
 
 from dependency_injector import containers, providers
 
-from core.analytics.event_log_stats import EventLogStats
 from core.analytics.factory import build_analytics_store
 from core.background import BackgroundRunner
 from core.buffer.factory import build_buffer
@@ -31,7 +30,6 @@ from core.query.clickhouse import QueryStore
 from core.query.goals import GoalService
 from core.query.service import QueryService
 from core.realtime.client import build_redis
-from core.stats.registry import StatsRegistry
 from core.tenancy.pseudonyms import UserPseudonyms
 from core.tenancy.salts import DailySalts
 from core.tenancy.service import TenancyService
@@ -65,7 +63,6 @@ class CoreContainer(containers.DeclarativeContainer):
     lifecycle = providers.List()  # modules' resources with start()/close() (core.modules.Lifecycle)
     erasers = providers.List()  # modules' data-rights erasers (core.modules.Eraser)
     background = providers.Singleton(BackgroundRunner, background_tasks)
-    stats = providers.Singleton(StatsRegistry)
 
     redactor = providers.Singleton(Redactor, settings.provided.pii_keys, settings.provided.secret_key)
     edge = providers.Singleton(Edge, salts=salts, enrichers=enrichers,
@@ -76,8 +73,6 @@ class CoreContainer(containers.DeclarativeContainer):
 
     event_log = providers.Singleton(EventLog, store=analytics)
     visit_log = providers.Singleton(VisitLog, store=analytics)  # visits derived from the log, for the engine
-    # Read helper for modules' breakdowns over the events log (`core.event_stats` in their containers).
-    event_stats = providers.Singleton(EventLogStats, store=analytics)
     # The Stats API v2 engine. A visit with an engagement of at least this many ms is no bounce;
     # bootstrap sets it from the module that defines engagement (sessions), 0 = any engagement.
     bounce_engaged_ms = providers.Object(0)

@@ -3,7 +3,6 @@
 from dependency_injector import containers, providers
 
 from tracking.device_intel.service.bots import BotRules
-from tracking.device_intel.service.breakdowns import DeviceBreakdowns
 from tracking.device_intel.service.enricher import DeviceEnricher
 from tracking.device_intel.service.user_agents import UserAgentParser
 from tracking.device_intel.settings import DeviceIntelSettings
@@ -16,4 +15,3 @@ class DeviceIntelContainer(containers.DeclarativeContainer):
     bots = providers.Singleton(BotRules, config.provided.bot_ua_denylist)
     parser = providers.Singleton(UserAgentParser, bots=bots)
     enricher = providers.Singleton(DeviceEnricher, parser=parser)
-    breakdowns = providers.Singleton(DeviceBreakdowns, stats=core.event_stats)

@@ -13,7 +13,6 @@ from tracking.device_intel.settings import DeviceIntelSettings
 def hooks(c: DeviceIntelContainer) -> Hooks:
     return Hooks(
         enrichers=(c.enricher,),
-        breakdowns=(("browser", c.breakdowns), ("os", c.breakdowns), ("device", c.breakdowns)),
     )
 
 

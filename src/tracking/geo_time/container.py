@@ -3,7 +3,6 @@
 from dependency_injector import containers, providers
 
 from tracking.geo_time.clickhouse import HeatmapStore
-from tracking.geo_time.service.breakdowns import GeoBreakdowns
 from tracking.geo_time.service.enricher import GeoEnricher
 from tracking.geo_time.service.geoip import GeoLookup
 from tracking.geo_time.service.heatmap import HeatmapService
@@ -16,6 +15,5 @@ class GeoTimeContainer(containers.DeclarativeContainer):
 
     lookup = providers.Singleton(GeoLookup, path=config.provided.geoip_db)
     enricher = providers.Singleton(GeoEnricher, lookup=lookup)
-    breakdowns = providers.Singleton(GeoBreakdowns, stats=core.event_stats)
     store = providers.Singleton(HeatmapStore, analytics=core.analytics)
     heatmap = providers.Singleton(HeatmapService, store=store)

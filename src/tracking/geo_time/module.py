@@ -15,7 +15,6 @@ from tracking.geo_time.settings import GeoTimeSettings
 def hooks(c: GeoTimeContainer) -> Hooks:
     return Hooks(
         enrichers=(c.enricher,),
-        breakdowns=(("country", c.breakdowns), ("region", c.breakdowns), ("city", c.breakdowns)),
         lifecycle=(c.lookup,),  # the GeoIP database file is closed on shutdown
     )
 

@@ -7,14 +7,13 @@ from core.db.erasure import RowsEraser
 from core.realtime.erasure import KeysEraser
 from tracking.sessions.cache import SessionStateCache
 from tracking.sessions.clickhouse.query_metrics import ScrollDepth, TimeOnPage
-from tracking.sessions.clickhouse.stores import EngagementStore, SessionStore
+from tracking.sessions.clickhouse.stores import EngagementStore
 from tracking.sessions.handlers import SessionsHandlers
 from tracking.sessions.models import SessionSiteSettings
 from tracking.sessions.service.assigner import SessionAssigner
 from tracking.sessions.service.engagement import EngagementService, EngagementSpec
 from tracking.sessions.service.projection import SessionProjection
 from tracking.sessions.service.site_settings import SiteSettingsService
-from tracking.sessions.service.stats import SessionStatsService
 from tracking.sessions.settings import SessionsSettings
 
 
@@ -29,13 +28,10 @@ class SessionsContainer(containers.DeclarativeContainer):
     assigner = providers.Singleton(SessionAssigner, state=state, site_settings=site_settings,
                                    site_lookup=site_lookup, state_ttl_s=config.provided.session_state_ttl_s)
 
-    store = providers.Singleton(SessionStore, analytics=core.analytics)
     engagement_store = providers.Singleton(EngagementStore, analytics=core.analytics)
-    projection = providers.Singleton(SessionProjection, sessions=store, engagement=engagement_store,
-                                     site_lookup=site_lookup)
+    projection = providers.Singleton(SessionProjection, engagement=engagement_store)
     handlers = providers.Singleton(SessionsHandlers, projection=projection)
 
-    stats = providers.Singleton(SessionStatsService, store=store, engaged_ms=config.provided.session_engaged_ms)
     engagement = providers.Singleton(EngagementService, store=engagement_store)
     engagement_type = providers.Singleton(EngagementSpec)
     time_on_page = providers.Singleton(TimeOnPage)  # query engine metrics (core.query.contributions)

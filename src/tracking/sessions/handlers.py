@@ -8,9 +8,5 @@ class SessionsHandlers:
     def __init__(self, *, projection: SessionProjection) -> None:
         self._projection = projection
 
-    def on_tracked(self, batch: list[TrackedEvent]) -> None:
-        """Every event, whatever its type, extends its session in the summary."""
-        self._projection.add_events(batch)
-
     def on_engagement(self, batch: list[TrackedEvent]) -> None:
         self._projection.add_engagements(batch)

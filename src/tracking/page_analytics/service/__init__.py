@@ -1,6 +1,2 @@
-"""page_analytics' business rules: pageview stats, and where traffic comes from (referrers,
-campaigns, channels) as an edge enricher plus the traffic-source breakdowns."""
-
-from tracking.page_analytics.service.stats import PageAnalyticsService
-
-__all__ = ["PageAnalyticsService"]
+"""page_analytics' business rules: where traffic comes from (referrers, campaigns, channels), as an
+edge enricher."""

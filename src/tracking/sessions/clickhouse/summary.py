@@ -1,4 +1,7 @@
-"""The sessions summary: one row per session once ClickHouse has merged, exact before that too.
+"""The retired sessions summary (its DDL only): visits are the query engine's now, from the core
+`visits` table (core.ingest.visits), so nothing feeds or reads these tables any more. The migration
+stays so existing installs keep a consistent schema history; the module's eraser still removes old
+rows. How it worked, for the record:
 
 Events go into `sessions_feed` (a Null table: nothing stored) and a materialized view folds each
 insert into `sessions_summary`, an AggregatingMergeTree keyed by (site, local day, visitor,
@@ -62,54 +65,3 @@ GROUP BY site_id, day, visitor_id, session_id
 """
 
 DDL = (CREATE_SUMMARY, CREATE_FEED, CREATE_VIEW)
-FEED_COLUMNS = ("site_id", "day", "visitor_id", "session_id", "event_id", "type", "ts_ms", "pathname",
-                "engaged_ms", "has_campaign", "is_bot", *_CAMPAIGN, *_FIRST)
-
-# One row per session that started in the window: only visits (>= 1 pageview); bots only on request.
-_SESSION_ROWS = """
-SELECT visitor_id, minMerge(start_ms) AS started, maxMerge(end_ms) AS ended,
-    uniqExactIfMerge(pageviews) AS views,
-    (views = 1 AND (uniqExactIfMerge(engagements) = 0 OR maxIfMerge(engaged_ms) < %(engaged_ms)s)) AS bounce
-    {extra}
-FROM sessions_summary
-WHERE site_id = %(site_id)s AND day BETWEEN %(local_from)s AND %(local_to)s
-GROUP BY day, visitor_id, session_id
-HAVING views > 0 AND maxMerge(is_bot) <= %(max_bot)s AND started >= %(start_ms)s AND started < %(end_ms)s
-"""
-_NUMBERS = "count() AS visits, sum(views) AS pageviews, sum(bounce) AS bounces, sum(ended - started) AS duration_ms"
-
-AGGREGATE = f"SELECT {_NUMBERS} FROM ({_SESSION_ROWS.format(extra='')})"
-
-_BREAKDOWN = f"""
-SELECT page, uniqExact(visitor_id) AS visitors, {_NUMBERS}
-FROM ({_SESSION_ROWS.format(extra=", {page} AS page")})
-GROUP BY page ORDER BY visitors DESC, visits DESC, page LIMIT %(limit)s
-"""
-BREAKDOWNS = {
-    "entry_page": _BREAKDOWN.format(page="argMinIfMerge(entry_page)"),
-    "exit_page": _BREAKDOWN.format(page="argMaxIfMerge(exit_page)"),
-}
-
-# Buckets in the site's time zone: the start of the local hour as unix seconds, or a local date.
-BUCKETS = {
-    "hour": "toUInt32(toStartOfHour({ts}, %(tz)s))",
-    "day": "toDate({ts}, %(tz)s)",
-    "week": "toMonday(toDate({ts}, %(tz)s))",
-    "month": "toStartOfMonth(toDate({ts}, %(tz)s))",
-}
-_STARTED = "toDateTime(intDiv(started, 1000), 'UTC')"
-TIMESERIES = {
-    interval: f"""SELECT {bucket.format(ts=_STARTED)} AS bucket, {_NUMBERS}
-FROM ({_SESSION_ROWS.format(extra='')}) GROUP BY bucket"""
-    for interval, bucket in BUCKETS.items()
-}
-# Pageviews and visitors per bucket come from the events log itself (by the pageview's own time).
-PAGEVIEW_TIMESERIES = {
-    interval: f"""SELECT {bucket.format(ts="ts")} AS bucket, uniqExact(event_id) AS pageviews,
-    uniqExact(visitor_id) AS visitors
-FROM events
-WHERE site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s AND ts >= %(start)s AND ts < %(end)s
-  AND type = 'pageview' AND is_bot <= %(max_bot)s
-GROUP BY bucket"""
-    for interval, bucket in BUCKETS.items()
-}
