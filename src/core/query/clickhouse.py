@@ -46,7 +46,7 @@ FROM ({visits}) WHERE {where}{group}
 # Each event is in the log once (the worker's dedup), so count() counts events.
 _EVENT_QUERY = """
 SELECT {dims}{numbers}
-FROM events
+FROM events{join}
 WHERE site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s AND ts >= %(start)s AND ts < %(end)s
   AND {types} AND is_bot <= %(max_bot)s AND {where}{group}
 """
@@ -56,6 +56,14 @@ _SESSIONS_WITH = """session_id IN (
     WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s AND session_id != 0
       AND type IN %(counted)s AND {cond})"""
 _IN_VISITS = "session_id IN (SELECT session_id FROM ({visits}) WHERE {cond})"
+# visit:* dimensions of events: each event gets its visit's attributes (a visit with a pageview,
+# whenever it started; '' for events outside one). One row per session on the right, so ANY.
+_VISIT_OF_EVENT = """
+ANY LEFT JOIN (
+    SELECT session_id{attrs} FROM (SELECT * FROM visits FINAL
+        WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s)
+    WHERE views > 0
+) AS visit USING session_id"""
 FIRST_EVENT = "SELECT min(ts_ms) FROM events WHERE site_id = %(site_id)s"
 
 # Raw numbers per row, after the dimension values: visit scope and event scope.
@@ -121,13 +129,17 @@ def event_query(plan: Plan, params: dict, *, grouped: bool = True, goals: Sequen
         return _IN_VISITS.format(visits=visits, cond=_condition(q, leaf, _alias(leaf.dimension)))
 
     where = _render(plan.filter, leaf_sql)
-    exprs = [(_bucket(d.grain, "ts") if d.kind == "time" else _event_column(q, d)) for d in dims]
+    exprs = [(_bucket(d.grain, "ts") if d.kind == "time" else _alias(d) if d.kind == "visit"
+              else _event_column(q, d)) for d in dims]
+    visit_dims = [d for d in dims if d.kind == "visit"]
+    join = _VISIT_OF_EVENT.format(attrs="".join(f", {_attribute(d)} AS {_alias(d)}" for d in visit_dims)) \
+        if visit_dims else ""
     if contributed is None:
         types = "type IN %(counted)s"
         numbers = ", ".join(_EVENT_SQL[n] if _needed(n, plan.metrics) else "0" for n in EVENT_NUMBERS)
     else:
         types, numbers = f"type = {q.value(contributed[0])}", ", ".join(contributed[1])
-    return _EVENT_QUERY.format(dims=_select(exprs), numbers=numbers, types=types, where=where,
+    return _EVENT_QUERY.format(dims=_select(exprs), numbers=numbers, types=types, join=join, where=where,
                                group=_group(exprs)), q.params
 
 

@@ -7,8 +7,8 @@ from the module's clickhouse.py, over events-log columns only), and how to turn 
 metric's value. The engine runs them as one extra query per event type, with the query's own
 dimensions and filters, and joins them to the rows by dimension values.
 
-They are event metrics: allowed with no dimension, `event:*` (not `event:goal`) and `time:*`
-dimensions; by a `visit:*` dimension they are refused until visit and event dimensions mix.
+They are event metrics: by any dimension but `event:goal` (by `visit:*`, each event counts under
+its visit's attributes).
 """
 
 from collections.abc import Mapping, Sequence

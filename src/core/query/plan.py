@@ -3,8 +3,8 @@ that names what was wrong and what is valid (the route answers it as 400, never 
 
 The plan's scope decides how it is counted: with no `event:*` dimension the rows are visits
 (`visit` scope: every metric is defined), with one they are events (`event` scope: visitors,
-visits, pageviews, events, percentage and conversion_rate only). Mixing `visit:*` and `event:*`
-dimensions is not supported yet. `conversion_rate` needs goals in the query (an `event:goal`
+visits, pageviews, events, percentage and conversion_rate only); with both, each event is counted
+under its visit's attributes. `conversion_rate` needs goals in the query (an `event:goal`
 dimension or a top-level `event:goal` filter); its denominator is `Plan.base()`, the same query
 without them.
 """
@@ -132,11 +132,9 @@ def build(request: QueryRequest, contributed: Sequence[str] = ()) -> Plan:
         raise QueryError("dimensions: at most one time:* dimension")
     kinds = {d.kind for d in dims}
     theirs = [m for m in metrics if m in contributed]
-    if theirs and ("visit" in kinds or any(d.goal for d in dims)):
-        raise QueryError(f"metric {theirs[0]!r} is counted over events: break it down by event:page, "
-                         "event:hostname, event:name, event:props:<key> or time:*, not by visit:* or event:goal")
-    if {"visit", "event"} <= kinds:
-        raise QueryError("dimensions: visit:* and event:* dimensions together are not supported yet")
+    if theirs and any(d.goal for d in dims):
+        raise QueryError(f"metric {theirs[0]!r} is counted over events of its own type, which complete no goal: "
+                         "break it down by any dimension but event:goal")
     scope = "event" if "event" in kinds else "visit"
     if scope == "event":
         bad = [m for m in metrics if m in cat.VISIT_ONLY_METRICS]

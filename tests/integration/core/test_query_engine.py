@@ -88,17 +88,22 @@ class Truth:
         for e in events:
             sessions.setdefault((e["visitor_id"], e["session_id"]), []).append(e)
         self.visits = []
+        self.attrs_of: dict[tuple, dict] = {}  # every visit's attributes, counted in the window or not
         for evs in sessions.values():
             evs = sorted(evs, key=lambda e: (e["ts_ms"], e["event_id"]))
             views = [e for e in evs if e["type"] == "pageview"]
-            if not views or (max(e["is_bot"] for e in evs) and not include_bots):
-                continue
-            if not start <= evs[0]["ts_ms"] < end:
+            if not views:
                 continue
             attrs = {f"visit:{k}": evs[0][c] for k, c in (("source", "source"), ("channel", "channel"),
                                                         ("utm_campaign", "utm_campaign"), ("country", "country"),
                                                         ("device", "device_type"))}
             attrs["visit:entry_page"], attrs["visit:exit_page"] = views[0]["pathname"], views[-1]["pathname"]
+            self.attrs_of[(evs[0]["visitor_id"], evs[0]["session_id"])] = attrs
+            if max(e["is_bot"] for e in evs) and not include_bots:
+                continue
+            if not start <= evs[0]["ts_ms"] < end:
+                continue
+            attrs = dict(attrs)
             local = datetime.fromtimestamp(evs[0]["ts_ms"] / 1000, self.zone)
             attrs["time:day"] = local.date().isoformat()
             attrs["time:hour"] = local.replace(minute=0, second=0, microsecond=0).isoformat()
@@ -121,9 +126,15 @@ class Truth:
             return {k: [_visit_metric(m, vs, total) for m in metrics] for k, vs in rows.items()}
         for e in self.events:
             if all(self._event_ok(e, f) for f in filters):
-                rows.setdefault(tuple(_event_value(e, d, self.zone) for d in dimensions), []).append(e)
+                rows.setdefault(tuple(self._value(e, d) for d in dimensions), []).append(e)
         total = {e["visitor_id"] for es in rows.values() for e in es}
         return {k: [_event_metric(m, es, total) for m in metrics] for k, es in rows.items()}
+
+    def _value(self, e, d):
+        """An event's value of a dimension; of a visit dimension, its visit's ('' outside one)."""
+        if d.startswith("visit:"):
+            return self.attrs_of.get((e["visitor_id"], e["session_id"]), {}).get(d, "")
+        return _event_value(e, d, self.zone)
 
     def _visit_ok(self, v, f) -> bool:
         op = f[0]
@@ -195,6 +206,10 @@ CASES = [
     (["event:props:plan"], EVENT_METRICS, [["is", "event:name", ["signup"]]]),
     (["event:page", "time:day"], EVENT_METRICS, [["contains_not", "event:page", ["blog"]]]),
     (["event:hostname"], EVENT_METRICS, [["matches_not", "visit:source", ["^Goo"]]]),
+    # both kinds: each event under its visit's attributes
+    (["event:page", "visit:channel"], [*EVENT_METRICS, "percentage"], []),
+    (["visit:entry_page", "event:name"], EVENT_METRICS, [["is", "visit:country", ["DE"]]]),
+    (["event:props:plan", "visit:source", "time:day"], EVENT_METRICS, [["contains", "event:page", ["/"]]]),
 ]
 
 

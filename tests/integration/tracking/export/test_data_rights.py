@@ -119,8 +119,10 @@ def test_a_deleted_site_leaves_no_row_in_any_store(service):
     gone = seed(client, c, f"gone-{uuid.uuid4().hex[:6]}.example")
     kept = seed(client, c, f"kept-{uuid.uuid4().hex[:6]}.example")
     before = clickhouse_counts(c, gone["site_id"])
-    assert before["events"] == 3 * 7 + 2 and before["page_analytics_pageviews"] == 9 + 2
-    assert all(before[t] > 0 for t in ("visits", "sessions_summary", "sessions_engagement", "ecommerce_orders",
+    assert before["events"] == 3 * 7 + 2
+    # page_analytics_pageviews and sessions_summary are retired projections (no longer written): the
+    # scan still covers them, for the rows older versions wrote.
+    assert all(before[t] > 0 for t in ("visits", "sessions_engagement", "ecommerce_orders",
                                        "ecommerce_items", "web_vitals_measurements"))
     assert set(transactional_hits(c, gone["site_id"])) >= {"core_sites", "core_api_keys", "core_goals",
                                                           "core_user_keys", "meta_capi_pixels", "meta_capi_outbox",

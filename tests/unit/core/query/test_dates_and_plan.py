@@ -34,7 +34,7 @@ def test_all_without_events_is_today_and_previous_period_is_as_long():
     ({"metrics": []}, "name at least one"),
     ({"metrics": ["revenue"]}, "unknown 'revenue'; one of visitors"),
     ({"metrics": ["visits"], "dimensions": ["visit:nope"]}, "one of event:page"),
-    ({"metrics": ["visits"], "dimensions": ["visit:channel", "event:page"]}, "not supported yet"),
+    ({"metrics": ["bounce_rate"], "dimensions": ["visit:channel", "event:page"]}, "'bounce_rate' is per visit"),
     ({"metrics": ["visit_duration"], "dimensions": ["event:page"]}, "'visit_duration' is per visit"),
     ({"metrics": ["percentage"]}, "needs a dimension"),
     ({"metrics": ["visits"], "filters": [["is", "time:day", ["x"]]]}, "filtered by date_range"),
