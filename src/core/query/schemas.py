@@ -24,10 +24,17 @@ class QueryRequest(BaseModel):
     site_id: str
     metrics: list[str] = Field(description="visitors, visits, pageviews, views_per_visit, bounce_rate, "
                                "visit_duration, events, percentage, conversion_rate (with an event:goal "
-                               "dimension or filter).")
+                               "dimension or filter), and the installed modules' metrics: time_on_page, "
+                               "scroll_depth (sessions). An unknown name is a 400 listing the valid ones.")
     date_range: str | list[str] = Field(description="day, 7d, 28d, 30d, month, 6mo, 12mo, year, all, or "
-                                        "[from, to] as dates in the site's time zone (both inclusive).")
-    dimensions: list[str] = Field(default_factory=list)
+                                        "[from, to] as dates in the site's time zone (both inclusive), or "
+                                        "as ISO 8601 datetimes (both inclusive to the second).")
+    dimensions: list[str] = Field(default_factory=list, description="event:page, event:hostname, event:name, "
+                                  "event:goal, event:props:<key>; visit:source, visit:referrer, "
+                                  "visit:referrer_domain, visit:channel, visit:utm_*, visit:entry_page, "
+                                  "visit:exit_page, visit:country, visit:region, visit:city, visit:browser, "
+                                  "visit:browser_version, visit:os, visit:os_version, visit:device; "
+                                  "time:hour|day|week|month. visit:* and event:* combine.")
     filters: list[Any] = Field(default_factory=list, description='Each `[op, dimension, [values]]` or '
                                '`["and"|"or", [filters]]` or `["not", filter]`; the list is and-ed.')
     order_by: list[list[str]] | None = Field(None, description='`[[metric or dimension, "asc"|"desc"]]`.')
