@@ -10,6 +10,10 @@ function css(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
+// Counts have whole-number ticks (no "2.5 visitors"); rates and durations keep uPlot's own steps.
+const WHOLE = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8].map((p) => m * p)).sort((a, b) => a - b);
+const COUNTS = new Set(['visitors', 'visits', 'pageviews', 'events']);
+
 function label(value, interval) {
   if (!value) return '';
   if (interval === 'hour') return value.slice(11, 16);
@@ -45,7 +49,8 @@ export function Chart({ labels, values, previous, metric, interval }) {
             for (let i = min; i <= max; i += step) out.push(i);
             return out;
           } },
-        { ...axis, size: 50, values: (u, splits) => splits.map((v) => formatMetric(metric, v)) },
+        { ...axis, size: 50, values: (u, splits) => splits.map((v) => formatMetric(metric, v)),
+          ...(COUNTS.has(metric) ? { incrs: WHOLE } : {}) },
       ],
     }, data, el);
     const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: 220 }));

@@ -62,8 +62,11 @@ def issue_session(request: Request, response: Response, *, site_id: str, scope: 
 
 
 def end_sessions(request: Request, response: Response) -> None:
+    # Max-Age=0 and an expiry in the past (Starlette's delete_cookie dates it "now": a client a
+    # second behind would keep the cookie that long).
     for name in COOKIES.values():
-        response.delete_cookie(name, path="/", httponly=True, samesite="strict", secure=_over_https(request))
+        response.set_cookie(name, "", max_age=0, expires="Thu, 01 Jan 1970 00:00:00 GMT", path="/", httponly=True,
+                            samesite="strict", secure=_over_https(request))
 
 
 def browser_sessions(conn: HTTPConnection) -> list[BrowserSession]:
