@@ -57,9 +57,11 @@ def _reach(tss: Sequence[int], masks: Sequence[int], entry: int, steps: int, ord
         ts = tss[j]
         if ts > deadline:
             break
-        if j != entry and (j + 1 == n or tss[j + 1] != ts) and (j == 0 or tss[j - 1] != ts):
+        if (j + 1 == n or tss[j + 1] != ts) and (j == 0 or tss[j - 1] != ts):
             # an instant of one event (the usual case): it serves the next step or nothing
-            if masks[j] >> level & 1:
+            if j == entry:
+                pass  # the entry itself, already step 1
+            elif masks[j] >> level & 1:
                 times.append(ts - t0)
                 level += 1
             elif strict:
