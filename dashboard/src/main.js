@@ -63,6 +63,12 @@ function Header({ site, state, nav, onSignOut }) {
       <label class="toggle"><input type="checkbox" id="compare" checked=${state.compare}
         onChange=${(e) => nav({ compare: e.target.checked })} /> Compare</label>
     </div>`}
+    ${!SHARED && html`<details class="share"><summary>Share</summary><div class="card">
+      <p>A read-only link to this dashboard: create a share token with the secret key, then send</p>
+      <pre><code>${location.origin}/share#st_…</code></pre>
+      <pre><code>curl -X POST ${location.origin}/api/v1/sites/${site.site_id}/share-tokens \
+  -H 'X-API-Key: sk_…' -H 'Content-Type: application/json' -d '{"label": "team"}'</code></pre>
+      <p class="hint">Revoke it with DELETE …/share-tokens/${'<id>'}: open share pages stop within 15 minutes.</p></div></details>`}
     ${!SHARED && html`<button class="link" onClick=${onSignOut}>Sign out</button>`}
   </header>`;
 }

@@ -30,7 +30,7 @@ export const CARDS = [
   { title: 'Goals and events', tabs: [
     ['event:goal', 'Goals', [['visitors', 'Uniques'], ['events', 'Total'], ['conversion_rate', 'CR']]],
     ['event:name', 'Events', [['visitors', 'Uniques'], ['events', 'Total']], [['is_not', 'event:name', ['pageview']]]],
-    ['event:props:', 'Properties', [['visitors', 'Uniques'], ['events', 'Total']]]] },
+    ['event:props:', 'Properties', [['visitors', 'Uniques'], ['events', 'Total']], [['is_not', 'event:name', ['pageview']]]]] },
 ];
 
 const EMPTY = {
