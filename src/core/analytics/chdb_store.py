@@ -44,6 +44,14 @@ class ChdbStore:
         with self._lock:
             return self._open().query(render(sql, params), "ArrowTable")
 
+    def stream_arrow(self, sql: str, params: Mapping | None = None, batch_rows: int = 100_000):
+        with self._lock:  # a second query would end the stream: hold the engine until it is read
+            stream = self._open().send_query(render(sql, params), "Arrow")
+            try:
+                yield from stream.record_batch(rows_per_batch=batch_rows)
+            finally:
+                stream.close()
+
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Mapping]) -> None:
         if not rows:
             return

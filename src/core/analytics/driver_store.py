@@ -61,9 +61,29 @@ class DriverStore:
 
         data, types = self._run(render(sql, params), columnar=True, with_column_types=True)
         columns = data or [[] for _ in types]
-        arrow = {"String": pa.string(), "Float64": pa.float64(), "Array(String)": pa.list_(pa.string()),
-                 **{f"{u}Int{n}": getattr(pa, f"{u.lower()}int{n}")() for u in ("", "U") for n in (8, 16, 32, 64)}}
+        arrow = _arrow_types(pa)
         return pa.table({name: pa.array(col, type=arrow.get(t)) for (name, t), col in zip(types, columns, strict=True)})
+
+    def stream_arrow(self, sql: str, params: Mapping | None = None, batch_rows: int = 100_000):
+        import pyarrow as pa
+
+        try:
+            rows = self._client().execute_iter(render(sql, params), with_column_types=True,
+                                               settings={"max_block_size": batch_rows})
+            types = next(rows)
+            arrow = _arrow_types(pa)
+            schema = pa.schema([(name, arrow.get(t, pa.string())) for name, t in types])
+            chunk: list[tuple] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) == batch_rows:
+                    yield _batch(pa, schema, chunk)
+                    chunk = []
+            if chunk:
+                yield _batch(pa, schema, chunk)
+        except _NETWORK_ERRORS as exc:
+            self._client().disconnect()
+            raise AnalyticsUnavailable(str(exc)) from exc
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Mapping]) -> None:
         if not rows:
@@ -78,3 +98,14 @@ class DriverStore:
         client = getattr(self._local, "client", None)
         if client is not None:
             client.disconnect()
+
+
+def _arrow_types(pa) -> dict:
+    ints = {f"{u}Int{n}": getattr(pa, f"{u.lower()}int{n}")() for u in ("", "U") for n in (8, 16, 32, 64)}
+    return {"String": pa.string(), "Float64": pa.float64(), "Array(String)": pa.list_(pa.string()), **ints}
+
+
+def _batch(pa, schema, rows: list[tuple]):
+    columns = list(zip(*rows, strict=True))
+    return pa.record_batch([pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
+                           schema=schema)

@@ -5,7 +5,7 @@ SQL text runs on the embedded chDB engine and on a ClickHouse server. Rows go in
 come back as tuples of Python values.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -24,6 +24,13 @@ class AnalyticsStore(Protocol):
     def query(self, sql: str, params: Mapping | None = None) -> list[tuple]: ...
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Mapping]) -> None: ...
+
+    def stream_arrow(self, sql: str, params: Mapping | None = None,
+                     batch_rows: int = 100_000) -> Iterator["pyarrow.RecordBatch"]:
+        """The answer as Arrow record batches in the query's order (bulk reads: the export), the
+        same column types as `query_arrow`. The embedded engine serves nothing else until the
+        iterator is exhausted or closed (one query at a time in its process)."""
+        ...
 
     def query_arrow(self, sql: str, params: Mapping | None = None) -> "pyarrow.Table":
         """The answer as an Arrow table (bulk reads: the export). Column types supported on every

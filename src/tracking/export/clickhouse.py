@@ -2,8 +2,8 @@
 
 Rows are chosen by `ingested_ms`, the time the worker wrote them (rows logged before that column
 existed fall back to `received_ms`), never by event time, so an event that arrives late is part of
-the interval it was written in. One interval is read in pages by keyset (write time, event id):
-the same rows give the same pages, which is what makes part files deterministic.
+the interval it was written in. An interval is read once, in (write time, event id) order, and
+cut into parts: the same rows give the same parts, which is what makes part files deterministic.
 """
 
 from collections.abc import Mapping
@@ -28,9 +28,7 @@ SELECT toString(event_id) AS x_event_id, site_id AS x_site_id, type AS x_type, n
 FROM events
 WHERE site_id = %(site)s
   AND x_ingested_ms >= %(start)s AND x_ingested_ms < %(end)s
-  AND (x_ingested_ms > %(after_ms)s OR (x_ingested_ms = %(after_ms)s AND x_event_id > %(after_id)s))
-ORDER BY x_ingested_ms, x_event_id
-LIMIT %(limit)s
+ORDER BY x_ingested_ms, event_id
 """
 
 USAGE = """
@@ -54,11 +52,11 @@ class ExportRows:
     def __init__(self, *, store: AnalyticsStore) -> None:
         self._store = store
 
-    def page(self, site_id: str, start_ms: int, end_ms: int, after: tuple[int, str], limit: int):
-        """An Arrow table of up to `limit` rows of the interval after `after` (write ms, event id),
-        with the `x_` column names of `_SELECT`."""
-        return self._store.query_arrow(_SELECT, {"site": site_id, "start": start_ms, "end": end_ms,
-                                                 "after_ms": after[0], "after_id": after[1], "limit": limit})
+    def interval(self, site_id: str, start_ms: int, end_ms: int, batch_rows: int):
+        """The interval's rows as Arrow record batches in (write ms, event id) order, with the
+        `x_` column names of `_SELECT`: one sorted read, however many part files it makes."""
+        return self._store.stream_arrow(_SELECT, {"site": site_id, "start": start_ms, "end": end_ms},
+                                        batch_rows=batch_rows)
 
     def query(self, sql: str, params: Mapping) -> list[tuple]:
         return self._store.query(sql, params)
