@@ -30,7 +30,8 @@ def serve(host: str = typer.Option(None, help="Interface to bind (default UT_HOS
           port: int = typer.Option(None, help="Port to listen on (default UT_PORT)."),
           migrate_first: bool = typer.Option(True, "--migrate/--no-migrate",
                                              help="Apply pending migrations before serving.")) -> None:
-    """Serve the API, with the worker in the same process unless UT_WORKER_ENABLED=false."""
+    """Serve the API and the dashboard (http://HOST:PORT/, sign in with a site's secret key), with
+    the worker in the same process unless UT_WORKER_ENABLED=false."""
     import uvicorn
 
     from bootstrap.log_secrets import uvicorn_log_config
@@ -125,7 +126,8 @@ def sites_create(domain: str = typer.Option(..., help="The site's domain, e.g. e
                  currency: str = typer.Option(None, help="ISO 4217 currency the shop's revenue is reported in "
                                               "(module ecommerce). Without it: the orders' currency when "
                                               "they are all in one, else UT_ECOMMERCE_REPORTING_CURRENCY.")) -> None:
-    """Create a site; prints JSON with site_id, public_key and secret_key (shown only once)."""
+    """Create a site; prints JSON with site_id, public_key and secret_key (shown only once). Sign in
+    to the dashboard (`/` of the service) with the secret key."""
     from core.tenancy.service import TenancyError
     from tracking.ecommerce.service.currency import UnknownCurrency, currency_code
 
@@ -145,6 +147,8 @@ def sites_create(domain: str = typer.Option(..., help="The site's domain, e.g. e
     if container:
         shown["reporting_currency"] = container.ecommerce.currency().choose(created.site_id, code).reporting_currency
     typer.echo(json.dumps(shown, indent=2))
+    settings = Settings()
+    typer.echo(f"dashboard: open http://{settings.host}:{settings.port}/ and sign in with the secret_key", err=True)
 
 
 @sites.command("list")
