@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, openShareSession, useShareToken, whenSignedOut } from './api.js';
 import { Chart } from './chart.js';
 import { Ecommerce, Vitals } from './commerce.js';
+import { Funnels } from './insights.js';
 import { Realtime, usePresence } from './realtime.js';
 import { CARDS, dimensionName, Report } from './reports.js';
 import { Change, html, Status, useLoad, Value } from './ui.js';
@@ -140,6 +141,7 @@ function MainView({ site, state, nav, presence }) {
     <div class="grid">
       <${Graph} base=${base} baseKey=${baseKey} state=${state} nav=${nav} comparisonRange=${comparisonRange} />
       ${CARDS.map((card) => html`<${Report} key=${card.title} card=${card} base=${base} baseKey=${baseKey} onFilter=${addFilter} />`)}
+      ${!SHARED && html`<${Funnels} site=${site} range=${days} filters=${state.filters} />`}
       <${Ecommerce} site=${site} range=${days} filtered=${state.filters.length > 0} />
       <${Vitals} site=${site} range=${days} />
     </div>`;

@@ -54,6 +54,10 @@ def dash(tmp_path_factory):
         resp = client.post(f"/api/v1/sites/{svc.site['site_id']}/goals", json={"event_name": "signup"},
                            headers=key(svc))
         assert resp.status_code == 201, resp.text
+        resp = client.post(f"/api/v1/sites/{svc.site['site_id']}/funnels", headers=key(svc), json={
+            "name": "Pricing to signup", "steps": [{"page": "/pricing"}, {"event": "signup"}]})
+        assert resp.status_code == 201, resp.text
+        svc.funnel_id = resp.json()["id"]
         shop = shop_and_vitals(svc.site["site_id"], "demo.example")
         assert send_browser(client, "demo.example", shop) == len(shop)
         pageviews = sum(e["eventName"] == "pageview" for e in svc.events)
@@ -275,6 +279,17 @@ def test_custom_event_props_and_the_goals_list(dash):
         shown = lambda: rows_on_screen(page, "event:props:plan")  # noqa: E731
         assert wait_for(lambda: shown() == want, 5), shown()
     card.locator("button[role=tab]", has_text="Goals").click()
+    with dash.client() as client:  # the saved funnel, for the page's days (the owner's cookie reads it)
+        first, last = query(dash, client, ["visitors"], "7d")["query"]["date_range"]
+        answer = client.get(f"/api/v1/sites/{dash.site['site_id']}/funnels/{dash.funnel_id}/analytics",
+                            params={"date_range": f"{first},{last}", "filters": "[]"}, headers=key(dash)).json()
+    want = [[s["label"], s["count"], s["conversion_from_first"]] for s in answer["results"][0]["steps"]]
+    steps = lambda: page.eval_on_selector_all(  # noqa: E731
+        'li[data-dimension="funnel:step"]', "els => els.map(li => [li.dataset.value, "
+        "Number(li.querySelector('[data-metric=funnel_count]').dataset.raw), "
+        "Number(li.querySelector('[data-metric=funnel_conversion]').dataset.raw)])")
+    assert wait_for(lambda: steps() == want, 5), (steps(), want)
+    assert want[0][1] > want[1][1] > 0
     # the owner's cookie reads the goals list (GET), as the key does
     listed = page.evaluate(f"fetch('/api/v1/sites/{dash.site['site_id']}/goals').then(r => r.json())")
     assert [g["event_name"] for g in listed] == ["signup"]
