@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import time
 import uuid
 
 import pyarrow.parquet as pq
@@ -197,3 +198,27 @@ def test_targets_write_whole_objects(tmp_path, s3, s3_url, bucket):
         "a/b.txt", b"x", "text/plain")
     LocalTarget(str(tmp_path)).put("a/b.txt", b"x", "text/plain")
     assert s3_objects(s3, name) == {"a/b.txt": b"x"} == local_objects(tmp_path)
+
+
+def test_retention_deletes_the_days_older_than_the_site_keeps(export, analytics_store):
+    from core.ingest.erasure import CoreData
+    from tracking.export.service.rights import DataRights
+
+    now_ms = int(export.clock[0] * 1000)
+    day = 86_400_000
+    old = seed(analytics_store, export.site_id, 40, now_ms - 40 * day, 1000, ts_ms=now_ms - 40 * day)
+    recent = seed(analytics_store, export.site_id, 25, now_ms - 2 * day, 1000, ts_ms=now_ms - 2 * day)
+    rights = DataRights(uow=export.uow, clock=lambda: export.clock[0], core_data=CoreData(
+        store=analytics_store, redis=None, tenancy=None, buffer=None, watermark=None))
+    assert rights.apply_retention() == {}  # no retention set: nothing goes (the default is 0, forever)
+    rights.set_retention(export.site_id, 30)
+    assert rights.apply_retention() == {export.site_id: 40}
+    left = None
+    for _ in range(100):
+        left = {r[0] for r in analytics_store.query("SELECT toString(event_id) FROM events WHERE site_id = %(s)s",
+                                                    {"s": export.site_id})}
+        if left == set(recent):
+            break
+        time.sleep(0.1)
+    assert left == set(recent) and not left & set(old)
+    assert [d.scope for d in rights.deletions(export.site_id)] == ["retention"]
