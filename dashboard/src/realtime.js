@@ -37,7 +37,7 @@ export function Realtime({ site, presence }) {
     <section class="card wide live-head">
       <span class="pulse" aria-hidden="true"></span>
       <span class="big num" data-metric="live_visitors" data-raw=${p.visitors ?? ''}>${p.visitors === null ? '–' : formatNumber(p.visitors)}</span>
-      <span>visitors in the last ${Math.round(p.window_s / 60)} minutes</span>
+      <span>visitors in the last <span data-metric="presence_window_minutes" data-raw=${p.window_s / 60}>${Math.round(p.window_s / 60)}</span> minutes</span>
     </section>
     <${LiveList} title="Pages now" rows=${p.top_pages.map((r) => [r.pathname, r.visitors])} dimension="live:page" empty="Nobody on the site right now." />
     <${LiveList} title="Countries now" rows=${p.countries.map((r) => [r.country, r.visitors])} dimension="live:country" empty="No located visitors right now." />

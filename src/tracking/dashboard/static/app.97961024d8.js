@@ -62,7 +62,7 @@
     <section class="card wide live-head">
       <span class="pulse" aria-hidden="true"></span>
       <span class="big num" data-metric="live_visitors" data-raw=${l.visitors??""}>${l.visitors===null?"–":Gt(l.visitors)}</span>
-      <span>visitors in the last ${Math.round(l.window_s/60)} minutes</span>
+      <span>visitors in the last <span data-metric="presence_window_minutes" data-raw=${l.window_s/60}>${Math.round(l.window_s/60)}</span> minutes</span>
     </section>
     <${va} title="Pages now" rows=${l.top_pages.map(o=>[o.pathname,o.visitors])} dimension="live:page" empty="Nobody on the site right now." />
     <${va} title="Countries now" rows=${l.countries.map(o=>[o.country,o.visitors])} dimension="live:country" empty="No located visitors right now." />
