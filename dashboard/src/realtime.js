@@ -12,10 +12,14 @@ export function usePresence(siteId) {
   return snapshot;
 }
 
+// What a person watching wants to see arrive; Web Vitals and engagement pings are measurements.
+const SHOWN = new Set(['pageview', 'event', 'ecommerce']);
+
 function useFeed(siteId) {
   const [events, setEvents] = useState([]);
-  useEffect(() => liveStream(`/events/stream?site_id=${encodeURIComponent(siteId)}&backlog=20`,
-    { event: (e) => setEvents((list) => [e, ...list.filter((x) => x.id !== e.id)].slice(0, 50)) }), [siteId]);
+  useEffect(() => liveStream(`/events/stream?site_id=${encodeURIComponent(siteId)}&backlog=50`, {
+    event: (e) => SHOWN.has(e.type) && setEvents((list) => [e, ...list.filter((x) => x.id !== e.id)].slice(0, 50)),
+  }), [siteId]);
   return events;
 }
 
@@ -41,7 +45,7 @@ export function Realtime({ site, presence }) {
     </section>
     <${LiveList} title="Pages now" rows=${p.top_pages.map((r) => [r.pathname, r.visitors])} dimension="live:page" empty="Nobody on the site right now." />
     <${LiveList} title="Countries now" rows=${p.countries.map((r) => [r.country, r.visitors])} dimension="live:country" empty="No located visitors right now." />
-    <${Card} title="Live events" wide>${feed.length ? html`<ol class="feed">${feed.map((e) => html`
+    <${Card} title="Live events (pageviews, custom and shop events)" wide>${feed.length ? html`<ol class="feed">${feed.map((e) => html`
       <li data-dimension="live:event" data-value=${e.id}><time>${time.format(new Date(e.ts))}</time>
         <span class="tag">${e.type}</span><span class="label">${e.type === 'pageview' ? e.pathname : `${e.name} · ${e.pathname}`}</span>
         <span class="muted">${[e.country, e.device_type].filter(Boolean).join(' · ')}</span></li>`)}</ol>`
