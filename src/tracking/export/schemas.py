@@ -72,6 +72,17 @@ class RunInfo(BaseModel):
 
 
 class ExportStatus(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "destination": {"id": 1, "site_id": "site_3f9a0c2b7d1e4a65", "name": "raw events", "kind": "s3",
+                        "endpoint_url": "", "region": "eu-central-1", "bucket": "acme-analytics", "prefix": "utrack",
+                        "path": "", "format": "parquet", "compression": "zstd", "interval_s": 3600, "backup": False,
+                        "enabled": True, "has_credentials": True, "last_success_at": "2026-12-02T04:01:02Z",
+                        "last_error": "", "last_error_at": None},
+        "exported_until": "2026-12-02T04:00:00Z", "lag_s": 812.4, "retry_at": None,
+        "recent_runs": [{"interval_start": "2026-12-02T03:00:00Z", "interval_end": "2026-12-02T04:00:00Z",
+                         "rows": 9120, "bytes": 512334, "files": 1, "seconds": 0.412,
+                         "finished_at": "2026-12-02T04:01:02Z"}]}]})
+
     destination: DestinationOut
     exported_until: str = Field(description="Every interval before this instant (UTC) is exported.")
     lag_s: float = Field(description="Seconds from `exported_until` to now.")
@@ -80,6 +91,10 @@ class ExportStatus(BaseModel):
 
 
 class RunResult(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"destination_id": 1, "intervals": 2, "rows": 18342, "bytes": 1048210, "error": ""}
+    ]})
+
     destination_id: int
     intervals: int = Field(description="Intervals exported by this call.")
     rows: int
@@ -93,12 +108,19 @@ class UsageDay(BaseModel):
 
 
 class Usage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"site_id": "site_3f9a0c2b7d1e4a65", "total": 3420, "days": [{"date": "2026-11-30", "events": 1710},
+        {"date": "2026-12-01", "events": 1710}]}
+    ]})
+
     site_id: str
     total: int
     days: list[UsageDay]
 
 
 class EventCount(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"site_id": "site_3f9a0c2b7d1e4a65", "count": 52311}]})
+
     site_id: str
     count: int
 
@@ -130,6 +152,10 @@ class DeletionOut(BaseModel):
 
 
 class Erased(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"site_id": "site_3f9a0c2b7d1e4a65", "scope": "user", "removed": 17}
+    ]})
+
     site_id: str
     scope: str
     removed: int = Field(description="Rows and keys found and deleted (ClickHouse rows are removed by a "
@@ -146,6 +172,8 @@ class RetentionIn(BaseModel):
 
 
 class RetentionOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"site_id": "site_3f9a0c2b7d1e4a65", "days": 395}]})
+
     site_id: str
     days: int
 
