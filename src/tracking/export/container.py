@@ -34,6 +34,7 @@ class ExportContainer(containers.DeclarativeContainer):
     scheduler = providers.Singleton(ExportScheduler, runs=runs, poll_s=config.provided.export_poll_s)
     rights = providers.Singleton(
         DataRights, uow=core.uow.provider, core_data=core.core_data, erasers=core.erasers,
-        pseudonym=core.pseudonyms.provided.existing, default_retention_days=config.provided.export_retention_days)
+        pseudonym=core.pseudonyms.provided.existing, default_retention_days=config.provided.export_retention_days,
+        sites=core.tenancy.provided.list_sites)
     retention = providers.Singleton(RetentionTask, rights=rights,
                                     interval_s=config.provided.export_retention_interval_s)

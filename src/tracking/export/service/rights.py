@@ -24,12 +24,14 @@ log = logging.getLogger(__name__)
 class DataRights:
     def __init__(self, *, uow, core_data, erasers: Sequence = (),
                  pseudonym: Callable[[str, str], str | None] | None = None, default_retention_days: int = 0,
-                 flush_timeout_s: float = 60.0, clock: Callable[[], float] = time.time) -> None:
+                 flush_timeout_s: float = 60.0, sites: Callable[[], Sequence] | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         # `erasers`: every module's core.modules.Eraser (not imported: this layer stays DI-free).
         self._uow, self._core, self._erasers = uow, core_data, list(erasers)
         self._pseudonym = pseudonym
         self._default_days = default_retention_days
         self._flush_timeout_s = flush_timeout_s
+        self._sites = sites  # every site (SiteInfo), for the default retention
         self._clock = clock
 
     def erase_visitor(self, site_id: str, visitor_id: int, requested_by: str) -> int:
@@ -73,9 +75,12 @@ class DataRights:
 
     def apply_retention(self, site_ids: Sequence[str] = ()) -> dict[str, int]:
         """Events (and visits) of UTC days older than each site's retention are deleted from the
-        log. `site_ids`: sites without their own setting that the default applies to."""
+        log: a site's own setting, else UT_EXPORT_RETENTION_DAYS (`site_ids`: the sites that default
+        applies to; all sites when not given)."""
         with self._uow() as session:
             own = ExportRepository(session).retentions()
+        if not site_ids and self._default_days > 0 and self._sites is not None:
+            site_ids = [site.id for site in self._sites()]
         today = datetime.fromtimestamp(self._clock(), UTC).date()
         done = {}
         for site_id in sorted(set(own) | set(site_ids)):

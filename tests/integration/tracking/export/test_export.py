@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from core.ingest.event_log import EventLog
+from core.tenancy.service import TenancyService
 from tests.integration.tracking.export.conftest import ACCESS_KEY, SECRET_KEY
 from tracking.export.service.targets import LocalTarget, S3Target
 
@@ -222,3 +223,10 @@ def test_retention_deletes_the_days_older_than_the_site_keeps(export, analytics_
         time.sleep(0.1)
     assert left == set(recent) and not left & set(old)
     assert [d.scope for d in rights.deletions(export.site_id)] == ["retention"]
+    # A site without its own setting follows UT_EXPORT_RETENTION_DAYS when that is set.
+    other = TenancyService(uow=export.uow).create_site(domain="default-retention.example").site_id
+    seed(analytics_store, other, 5, now_ms - 40 * day, 1000, ts_ms=now_ms - 40 * day)
+    by_default = DataRights(uow=export.uow, clock=lambda: export.clock[0], default_retention_days=30,
+                            sites=TenancyService(uow=export.uow).list_sites, core_data=CoreData(
+                                store=analytics_store, redis=None, tenancy=None, buffer=None, watermark=None))
+    assert by_default.apply_retention() == {other: 5}
