@@ -71,7 +71,7 @@ class Destinations:
     def create(self, site_id: str, *, access_key: str | None = None, secret_key: str | None = None,
                **given) -> DestinationView:
         values = {**_DEFAULTS, **{k: v for k, v in given.items() if v is not None}}
-        _check(values, access_key, secret_key, new=True)
+        _check(values, access_key, secret_key)
         now_ms = int(self._clock() * 1000)
         d = Destination(site_id=site_id, **{k: values[k] for k in _FIELDS},
                         cursor_ms=floor_ms(now_ms, values["interval_s"]), failures=0, next_attempt_ms=0,
@@ -88,9 +88,9 @@ class Destinations:
             if d is None:
                 raise UnknownDestination(destination_id)
             values = {k: getattr(d, k) for k in _FIELDS} | {k: v for k, v in given.items() if v is not None}
-            has = bool(d.access_key_enc) if access_key is None else bool(access_key)
-            _check(values, access_key if access_key is not None else ("kept" if has else None),
-                   secret_key if secret_key is not None else ("kept" if d.secret_key_enc else None), new=False)
+            # A credential not given is the stored one ("kept"): checked for presence only.
+            _check(values, access_key if access_key is not None else ("kept" if d.access_key_enc else None),
+                   secret_key if secret_key is not None else ("kept" if d.secret_key_enc else None))
             for k in _FIELDS:
                 setattr(d, k, values[k])
             d.cursor_ms = floor_ms(d.cursor_ms, d.interval_s)
@@ -129,7 +129,7 @@ class Destinations:
         return self._cipher.encrypt(value) if value else ""
 
 
-def _check(values: dict, access_key: str | None, secret_key: str | None, *, new: bool) -> None:
+def _check(values: dict, access_key: str | None, secret_key: str | None) -> None:
     kind, fmt = values.get("kind"), values["format"]
     if kind not in ("s3", "local"):
         raise InvalidDestination("kind must be 's3' or 'local'")
