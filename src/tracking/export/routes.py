@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
+from core.analytics.time_range import EARLIEST, LATEST
 from core.http.auth import owned_site_id, presented_key, read_access
 from core.http.responses import ErrorResponse
 from core.tenancy.service import SiteInfo
@@ -171,9 +172,12 @@ def _day(value: str | None, default: date, name: str) -> date:
     if value is None:
         return default
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise HTTPException(400, f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
+    if not EARLIEST <= day <= LATEST:  # ClickHouse's Date cannot hold it: a clear 400, not a 500
+        raise HTTPException(400, f"`{name}` must be between {EARLIEST} and {LATEST}, got {value}")
+    return day
 
 
 @router.get(SITE + "/usage", response_model=Usage, responses=_BAD, summary="Events per day (metering)")

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import orjson
+from cryptography.exceptions import InvalidTag
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from tracking.meta_capi.models import Delivery
@@ -28,6 +29,8 @@ MAX_BATCH = 1000  # Meta's limit per request
 MAX_AGE_S = 7 * 86_400  # Meta rejects events older than 7 days
 LEASE = timedelta(minutes=2)
 PAUSED = timedelta(minutes=5)  # pixel disabled: look again later, the events keep (up to 7 days)
+UNREADABLE = ("the stored access token cannot be read with this UT_SECRET_KEY (was the key changed?): "
+              "set the token again")
 
 
 class SenderMetrics:
@@ -85,7 +88,17 @@ class MetaCapiSender:
         stale = [r for r in rows if now - r["event_time"] > MAX_AGE_S]
         self._settle(stale, "dropped", "older than 7 days (Meta's limit)")
         rows = [r for r in rows if r not in stale]
-        token = self._settings.token(site_id)
+        try:
+            token = self._settings.token(site_id)
+        except InvalidTag:  # sealed under another UT_SECRET_KEY: pause the pixel, never crash the drain
+            log.error("meta_capi: pixel %s of site %s disabled: its stored token cannot be read with this "
+                      "UT_SECRET_KEY", pixel_id, site_id)
+            self._settings.disable(site_id, UNREADABLE)
+            self._reschedule(rows, PAUSED)
+            return
+        unreadable = [r for r in rows if not self._readable(r)]
+        self._settle(unreadable, "failed", "the event was sealed under another UT_SECRET_KEY and cannot be read")
+        rows = [r for r in rows if r not in unreadable]
         while rows:
             data = [self._event(r, now, config) for r in rows]
             outcome = self._graph.send(version=config.graph_version, pixel_id=pixel_id, token=token, data=data,
@@ -106,6 +119,15 @@ class MetaCapiSender:
             else:
                 self._settle(rows, "failed", outcome.message, outcome.fbtrace_id)
             return
+
+    def _readable(self, row: dict) -> bool:
+        try:
+            self._cipher.decrypt(row["payload_enc"])
+            if row["pii_enc"]:
+                self._cipher.decrypt(row["pii_enc"])
+        except InvalidTag:
+            return False
+        return True
 
     def _event(self, row: dict, now: int, config) -> dict:
         event = orjson.loads(self._cipher.decrypt(row["payload_enc"]))

@@ -38,6 +38,7 @@ def test_out_of_range_dates_are_a_clear_400_on_every_report(app_and_site, date_f
     for path in _report_routes(app):
         params = {"site_id": site.site_id, "from": date_from, "to": date_to, "property": "browser",
                   "kind": "product"}
-        r = client.get(path, params=params, headers={"X-API-Key": site.secret_key})
+        r = client.get(path.replace("{site_id}", site.site_id), params=params,
+                       headers={"X-API-Key": site.secret_key})
         assert r.status_code == 400, (path, r.status_code, r.text)
         assert "between 1970-01-01 and 2100-12-31" in r.json()["detail"], path

@@ -124,3 +124,28 @@ def test_events_older_than_7_days_are_dropped_with_a_reason(capi, graph):
     assert state[old[0]]["status"] == "dropped" and "7 days" in state[old[0]]["last_error"]
     assert state[old[0]]["pii_enc"] is None and state[fresh[0]]["status"] == "delivered"
     assert [e["event_id"] for e in graph.events()] == fresh
+
+
+def test_values_sealed_under_another_secret_key_pause_the_pixel_and_never_stop_the_drain(capi, graph):
+    """After UT_SECRET_KEY changed: a token that cannot be read disables its pixel (reason says what
+    to do) with the events kept; an outbox row that cannot be read fails alone, the others go."""
+    from tracking.meta_capi.service.cipher import Cipher
+
+    other = Cipher("another-server-secret-9876543210")
+    ids = send(capi, 3)
+    with capi.uow() as s:  # one event sealed under the other key
+        s.execute(text("UPDATE meta_capi_outbox SET payload_enc = :p WHERE event_id = :e"),
+                  {"p": other.encrypt(b'{"event_name": "Purchase"}'), "e": ids[0]})
+    drain(capi)
+    got = rows(capi)
+    assert got[ids[0]]["status"] == "failed" and "another UT_SECRET_KEY" in got[ids[0]]["last_error"]
+    assert {got[i]["status"] for i in ids[1:]} == {"delivered"} and len(graph.requests) == 1
+
+    more = send(capi, 2)
+    with capi.uow() as s:  # the pixel's token sealed under the other key
+        s.execute(text("UPDATE meta_capi_pixels SET token_enc = :t WHERE site_id = :s"),
+                  {"t": other.encrypt(TOKEN.encode()), "s": capi.site_id})
+    drain(capi)
+    config = capi.settings.show(capi.site_id)
+    assert not config.active and "set the token again" in config.disabled_reason
+    assert {rows(capi)[i]["status"] for i in more} == {"pending"} and len(graph.requests) == 1
