@@ -19,8 +19,9 @@ import platform
 import statistics
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import fakeredis
 
@@ -121,6 +122,19 @@ def queries(days: int) -> dict[str, dict]:
     }
 
 
+# The baseline, in the same run: the same "sources" numbers the way the engine counted visits before
+# the visits table, grouping every event of the month by visit on each query.
+_BASELINE = """
+SELECT source, uniqExact(visitor_id), count(), sum(views) FROM (
+    SELECT visitor_id, argMin(source, tuple(ts_ms, toString(event_id))) AS source,
+        countIf(type = 'pageview') AS views, min(ts_ms) AS started, max(is_bot) AS bot
+    FROM events WHERE site_id = 'site_bench' AND day BETWEEN %(pad_from)s AND %(pad_to)s AND session_id != 0
+    GROUP BY visitor_id, session_id
+    HAVING views > 0 AND bot = 0 AND started >= %(start_ms)s AND started < %(end_ms)s)
+GROUP BY source ORDER BY 2 DESC LIMIT 10
+"""
+
+
 def timed(call, runs: int) -> tuple[float, float]:
     call()  # warm-up: caches, lazy imports
     wall = []
@@ -156,6 +170,15 @@ def main() -> None:
                 hit = timed(lambda r=request: cached.run(site=SITE, request=r), args.runs)
                 print(f"| {label} | " + " | ".join(f"{v:.0f}" if v >= 10 else f"{v:.1f}"
                                                    for v in (*fresh, *hit)) + " |")
+            zone = ZoneInfo(SITE.timezone)
+            first = datetime.combine(FIRST_DAY, datetime.min.time(), zone)
+            last = datetime.combine(FIRST_DAY.replace(day=args.days) + timedelta(days=1), datetime.min.time(), zone)
+            last_day = FIRST_DAY.replace(day=args.days)
+            window = {"pad_from": FIRST_DAY - timedelta(days=1), "pad_to": last_day + timedelta(days=1),
+                      "start_ms": int(first.timestamp() * 1000), "end_ms": int(last.timestamp() * 1000)}
+            base = timed(lambda: store.query(_BASELINE, window), min(args.runs, 5))
+            print(f"| baseline: sources from raw events grouped by visit (before the visits table) | "
+                  f"{base[0]:.0f} | {base[1]:.0f} | | |")
             print(f"# load average after: {os.getloadavg()[0]:.1f}; total {time.perf_counter() - began:.0f} s")
         finally:
             store.close()

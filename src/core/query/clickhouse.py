@@ -35,7 +35,8 @@ _BUCKETS = {
 _VISITS = """
 SELECT visitor_id, session_id, started, ended, views, n_events,
     (views = 1 AND (engagements = 0 OR engaged_ms < %(engaged_ms)s)) AS bounce{extra}
-FROM (SELECT * FROM visits FINAL
+FROM (SELECT visitor_id, session_id, started, ended, views, n_events, engagements, engaged_ms,
+          is_bot{columns} FROM visits FINAL
       WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s)
 WHERE views > 0 AND is_bot <= %(max_bot)s AND started >= %(start_ms)s AND started < %(end_ms)s
 """
@@ -60,7 +61,7 @@ _IN_VISITS = "session_id IN (SELECT session_id FROM ({visits}) WHERE {cond})"
 # whenever it started; '' for events outside one). One row per session on the right, so ANY.
 _VISIT_OF_EVENT = """
 ANY LEFT JOIN (
-    SELECT session_id{attrs} FROM (SELECT * FROM visits FINAL
+    SELECT session_id{attrs} FROM (SELECT session_id, views{columns} FROM visits FINAL
         WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s)
     WHERE views > 0
 ) AS visit USING session_id"""
@@ -99,7 +100,6 @@ def visit_query(plan: Plan, params: dict, *, grouped: bool = True,
     q = _Sql(params, goals)
     dims = plan.dimensions if grouped else ()
     attrs = {_alias(d): _attribute(d) for d in _visit_dims(plan.filter, dims)}
-    extra = "".join(f", {expr} AS {alias}" for alias, expr in attrs.items())
 
     def leaf_sql(leaf: Leaf) -> str:
         if leaf.dimension.kind != "event":
@@ -111,7 +111,7 @@ def visit_query(plan: Plan, params: dict, *, grouped: bool = True,
     where = _render(plan.filter, leaf_sql)
     exprs = [(_bucket(d.grain, _STARTED) if d.kind == "time" else _alias(d)) for d in dims]
     visitors = _VISITORS if _needed("visitors", plan.metrics) else "0"
-    return _VISIT_QUERY.format(dims=_select(exprs), visitors=visitors, visits=_VISITS.format(extra=extra),
+    return _VISIT_QUERY.format(dims=_select(exprs), visitors=visitors, visits=_visits(attrs),
                                where=where, group=_group(exprs)), q.params
 
 
@@ -125,15 +125,15 @@ def event_query(plan: Plan, params: dict, *, grouped: bool = True, goals: Sequen
     def leaf_sql(leaf: Leaf) -> str:
         if leaf.dimension.kind == "event":
             return _event_condition(q, leaf)
-        visits = _VISITS.format(extra=f", {_attribute(leaf.dimension)} AS {_alias(leaf.dimension)}")
+        visits = _visits({_alias(leaf.dimension): _attribute(leaf.dimension)})
         return _IN_VISITS.format(visits=visits, cond=_condition(q, leaf, _alias(leaf.dimension)))
 
     where = _render(plan.filter, leaf_sql)
     exprs = [(_bucket(d.grain, "ts") if d.kind == "time" else _alias(d) if d.kind == "visit"
               else _event_column(q, d)) for d in dims]
     visit_dims = [d for d in dims if d.kind == "visit"]
-    join = _VISIT_OF_EVENT.format(attrs="".join(f", {_attribute(d)} AS {_alias(d)}" for d in visit_dims)) \
-        if visit_dims else ""
+    attrs = {_alias(d): _attribute(d) for d in visit_dims}
+    join = _VISIT_OF_EVENT.format(attrs=_as(attrs), columns=_columns(attrs)) if visit_dims else ""
     if contributed is None:
         types = "type IN %(counted)s"
         numbers = ", ".join(_EVENT_SQL[n] if _needed(n, plan.metrics) else "0" for n in EVENT_NUMBERS)
@@ -141,6 +141,20 @@ def event_query(plan: Plan, params: dict, *, grouped: bool = True, goals: Sequen
         types, numbers = f"type = {q.value(contributed[0])}", ", ".join(contributed[1])
     return _EVENT_QUERY.format(dims=_select(exprs), numbers=numbers, types=types, join=join, where=where,
                                group=_group(exprs)), q.params
+
+
+def _visits(attrs: dict[str, str]) -> str:
+    """The visits subquery with these attributes (alias -> visits column); FINAL reads only the
+    columns named, not the whole row."""
+    return _VISITS.format(extra=_as(attrs), columns=_columns(attrs))
+
+
+def _as(attrs: dict[str, str]) -> str:
+    return "".join(f", {column} AS {alias}" for alias, column in attrs.items())
+
+
+def _columns(attrs: dict[str, str]) -> str:
+    return "".join(f", {column}" for column in dict.fromkeys(attrs.values()))
 
 
 def _select(exprs: Sequence[str]) -> str:
