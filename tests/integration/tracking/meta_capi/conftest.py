@@ -2,9 +2,11 @@
 the module's real objects wired as its container wires them."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from prometheus_client import CollectorRegistry
+from sqlalchemy import text
 
 from core.tenancy.service import TenancyService
 from tests.integration.tracking.meta_capi.fake_graph import FakeGraph
@@ -20,8 +22,16 @@ TOKEN = "EAAB-super-secret-token-1234567890-WXYZ"
 
 @pytest.fixture
 def store(transactional_uow):
-    """(uow factory, concurrency): PostgreSQL runs in one rolled-back connection, so one sender thread."""
+    """(uow factory, concurrency): PostgreSQL runs in one rolled-back connection, so one sender thread.
+
+    The PostgreSQL database is shared with the e2e tests, whose outbox rows are committed (and sealed
+    under their own secret key); the sender claims every due row, so other sites' rows are parked
+    for the test, inside its transaction (rolled back with it, never touching what they committed)."""
     kind, uow = transactional_uow
+    if kind == "postgres":
+        with uow() as session:
+            session.execute(text("UPDATE meta_capi_outbox SET next_attempt_at = :later WHERE status = 'pending'"),
+                            {"later": datetime(2999, 1, 1, tzinfo=UTC)})
     return uow, (1 if kind == "postgres" else 4)
 
 
