@@ -6,7 +6,7 @@ from core.analytics.erasure import TablesEraser
 from core.db.erasure import RowsEraser
 from core.realtime.erasure import KeysEraser
 from tracking.sessions.cache import SessionStateCache
-from tracking.sessions.clickhouse.query_metrics import ScrollDepth, TimeOnPage
+from tracking.sessions.clickhouse import query_metrics
 from tracking.sessions.clickhouse.stores import EngagementStore
 from tracking.sessions.handlers import SessionsHandlers
 from tracking.sessions.models import SessionSiteSettings
@@ -34,8 +34,8 @@ class SessionsContainer(containers.DeclarativeContainer):
 
     engagement = providers.Singleton(EngagementService, store=engagement_store)
     engagement_type = providers.Singleton(EngagementSpec)
-    time_on_page = providers.Singleton(TimeOnPage)  # query engine metrics (core.query.contributions)
-    scroll_depth = providers.Singleton(ScrollDepth)
+    time_on_page = providers.Singleton(query_metrics.time_on_page)  # query engine metrics (core.query.contributions)
+    scroll_depth = providers.Singleton(query_metrics.scroll_depth)
     # Data rights: the visit summaries and engagement, the per-visitor state, the site's settings.
     tables_eraser = providers.Singleton(TablesEraser, store=core.analytics, tables={
         "sessions_summary": ("visitor_id", "session_id"), "sessions_engagement": ("event_id", "visitor_id")})

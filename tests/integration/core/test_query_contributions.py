@@ -16,7 +16,7 @@ from core.query.schemas import QueryRequest
 from core.query.service import QueryService
 from core.tenancy.service import SiteInfo
 from tests.integration.core.test_query_engine import write_in_random_order
-from tracking.sessions.clickhouse.query_metrics import ScrollDepth, TimeOnPage
+from tracking.sessions.clickhouse.query_metrics import scroll_depth, time_on_page
 
 PAGES = ["/", "/blog/a", "/blog/b", "/pricing"]
 WINDOW = ["2026-03-27", "2026-03-31"]
@@ -63,7 +63,7 @@ def engaged(request, analytics_store):
                     timezone=request.param)
     events = _engagements(site.id, seed=5)
     write_in_random_order(analytics_store, events, seed=5)
-    return site, events, QueryService(store=QueryStore(store=analytics_store), metrics=[TimeOnPage(), ScrollDepth()])
+    return site, events, QueryService(store=QueryStore(store=analytics_store), metrics=[time_on_page(), scroll_depth()])
 
 
 def _run(engine, site, **body) -> dict[tuple, list]:

@@ -9,31 +9,35 @@ numbers of `/stats/engagement` for the same pages and days.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-_ENGAGED_MS = "visitParamExtractUInt(data, 'engaged_ms')"
-_SCROLL = "least(visitParamExtractUInt(data, 'scroll_depth'), 100)"
-
 
 @dataclass(frozen=True, slots=True)
-class TimeOnPage:
-    name: str = "time_on_page"
-    description: str = "Mean engaged time on the page, in seconds (one decimal), of its engagement events."
+class EngagementMean:
+    """The mean of one payload value over the matching engagement events, `scale`d and rounded."""
+
+    name: str
+    description: str
+    value_sql: str  # the value of one engagement event, from its payload
+    scale: float = 1.0
+    digits: int | None = None  # round(x, None) is a whole number
     event_type: str = "engagement"
-    numbers: Mapping[str, str] = field(default_factory=lambda: {"top_ms": f"sum({_ENGAGED_MS})",
-                                                                "top_n": "count()"})
+    numbers: Mapping[str, str] = field(init=False)
 
-    def value(self, numbers: Mapping[str, object]) -> float:
-        n = int(numbers.get("top_n") or 0)
-        return round(int(numbers.get("top_ms") or 0) / n / 1000, 1) if n else 0.0
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "numbers", {f"{self.name}_sum": f"sum({self.value_sql})",
+                                             f"{self.name}_n": "count()"})
+
+    def value(self, numbers: Mapping[str, object]) -> int | float:
+        n = int(numbers.get(f"{self.name}_n") or 0)
+        if not n:
+            return 0.0 if self.digits is not None else 0
+        return round(int(numbers.get(f"{self.name}_sum") or 0) / n * self.scale, self.digits)
 
 
-@dataclass(frozen=True, slots=True)
-class ScrollDepth:
-    name: str = "scroll_depth"
-    description: str = "Mean maximum scroll depth of the page's engagement events, in % (whole number)."
-    event_type: str = "engagement"
-    numbers: Mapping[str, str] = field(default_factory=lambda: {"scroll_sum": f"sum({_SCROLL})",
-                                                                "scroll_n": "count()"})
+def time_on_page() -> EngagementMean:
+    return EngagementMean("time_on_page", "Mean engaged time on the page, in seconds (one decimal), of its "
+                          "engagement events.", "visitParamExtractUInt(data, 'engaged_ms')", scale=0.001, digits=1)
 
-    def value(self, numbers: Mapping[str, object]) -> int:
-        n = int(numbers.get("scroll_n") or 0)
-        return round(int(numbers.get("scroll_sum") or 0) / n) if n else 0
+
+def scroll_depth() -> EngagementMean:
+    return EngagementMean("scroll_depth", "Mean maximum scroll depth of the page's engagement events, in % "
+                          "(whole number).", "least(visitParamExtractUInt(data, 'scroll_depth'), 100)")
