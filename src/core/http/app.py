@@ -10,7 +10,9 @@ from fastapi.exceptions import RequestValidationError
 
 from core.di.container import CoreContainer, start_core
 from core.http import collect, goals, ops, query, server_api, stats
+from core.http.body_schemas import add_body_schemas
 from core.http.cors import CollectCors
+from core.http.errors import use_error_schemas, validation_error_body
 from core.http.request_metrics import RequestMetrics
 from core.http.responses import json_response
 from core.http.store_calls import StoreCalls
@@ -73,8 +75,14 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
-        errors = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return json_response({"detail": errors}, 422)
+        return json_response(validation_error_body(exc.errors()), 422)
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:  # built once, as FastAPI does
+            app.openapi_schema = add_body_schemas(use_error_schemas(FastAPI.openapi(app)))
+        return app.openapi_schema
+
+    app.openapi = openapi  # every 422 as the handler above answers it; the raw-body routes' bodies
 
     @app.exception_handler(IngestUnavailable)
     async def ingest_unavailable(_request: Request, exc: IngestUnavailable) -> Response:

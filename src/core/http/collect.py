@@ -12,24 +12,32 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from core.config.settings import Settings
 from core.http.body import read_json
+from core.http.body_schemas import json_body
 from core.http.context import request_context
 from core.http.deps import current_settings, ingest_service
-from core.http.responses import CollectResponse, ErrorResponse, json_response
+from core.http.errors import COLLECT_400, errors
+from core.http.responses import CollectResponse, json_response
 from core.http.store_calls import store_call
 from core.ingest.service import IngestResult, IngestService, OriginNotAllowed
 
 router = APIRouter(prefix="/collect", tags=["collect"])
 
-_ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
-           503: {"model": ErrorResponse, "description": "A store is unavailable; retry after Retry-After s"}}
+_ERRORS = {**COLLECT_400, **errors(403, 413, 503)}
 _GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 _EVENT_EXAMPLE = {"site_id": "site_0123456789abcdef", "url": "https://example.com/pricing",
                   "referrer": "https://www.google.com/", "props": {"plan": "pro"}}
 
 
 def answer(result: IngestResult) -> Response:
-    status = 202 if result.accepted or not result.rejected else 400
-    return json_response({"accepted": result.accepted, "rejected": result.rejected}, status)
+    """202 when any event was accepted; else 400 in the API's error shape (`detail` first), with
+    the same per-event `rejected` list a partial 202 carries."""
+    body = {"accepted": result.accepted, "rejected": result.rejected}
+    if result.accepted or not result.rejected:
+        return json_response(body, 202)
+    first = result.rejected[0]
+    detail = (f"the event was rejected: {first['error']}" if len(result.rejected) == 1 else
+              f"all {len(result.rejected)} events were rejected (index {first['index']}: {first['error']})")
+    return json_response({"detail": detail, **body}, 400)
 
 
 def _origin(request: Request) -> str | None:
@@ -69,22 +77,23 @@ async def collect_one(request: Request, forced: str | None = None) -> Response:
 
 
 @router.post("/pageview", status_code=202, response_model=CollectResponse, responses=_ERRORS,
-             summary="Record one pageview",
-             openapi_extra={"requestBody": {"content": {"application/json": {"example": _EVENT_EXAMPLE}}}})
+             summary="Record one pageview", openapi_extra=json_body("BrowserEvent", example=_EVENT_EXAMPLE))
 async def collect_pageview(request: Request) -> Response:
     """One pageview `{site_id, url, referrer?, event_id?, ts?, sent_at?, props?}`; `type` is implied."""
     return await collect_one(request, "pageview")
 
 
 @router.post("/event", status_code=202, response_model=CollectResponse, responses=_ERRORS,
-             summary="Record one custom event")
+             summary="Record one custom event",
+             openapi_extra=json_body("BrowserEvent", example={**_EVENT_EXAMPLE, "name": "signup"}))
 async def collect_event(request: Request) -> Response:
     """One event `{site_id, name, url?, props?, ...}` (`type` defaults to `event`)."""
     return await collect_one(request)
 
 
 @router.post("/batch", status_code=202, response_model=CollectResponse, responses=_ERRORS,
-             summary="Record a batch of events")
+             summary="Record a batch of events",
+             openapi_extra=json_body("BrowserBatch", example={"events": [{**_EVENT_EXAMPLE, "type": "pageview"}]}))
 async def collect_batch(request: Request, ingest: IngestService = Depends(ingest_service),
                         settings: Settings = Depends(current_settings)) -> Response:
     """`{"events": [...]}` with up to `UT_MAX_BATCH_EVENTS` events; bad ones are rejected by index."""
@@ -99,8 +108,14 @@ async def collect_batch(request: Request, ingest: IngestService = Depends(ingest
     return answer(await collect_browser(ingest, events, request))
 
 
-@router.get("/p.gif", summary="Tracking pixel (no JavaScript)", response_class=Response,
-            responses={202: {"content": {"image/gif": {}}}})
+_GIF_ERROR = {"X-UT-Error": {"description": "Why the event was rejected.", "schema": {"type": "string"}}}
+
+
+@router.get("/p.gif", summary="Tracking pixel (no JavaScript)", response_class=Response, status_code=202,
+            responses={202: {"content": {"image/gif": {}}, "description": "A 1x1 GIF; the event was recorded."},
+                       400: {"content": {"image/gif": {}}, "headers": _GIF_ERROR,
+                             "description": "The same GIF; the event was rejected (see X-UT-Error)."},
+                       **errors(403, 503)})
 async def pixel(request: Request, site_id: str = Query(..., max_length=64), url: str = Query("", max_length=2048),
           referrer: str = Query("", max_length=2048), name: str = Query("", max_length=200),
           ingest: IngestService = Depends(ingest_service)) -> Response:

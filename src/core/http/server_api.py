@@ -14,21 +14,23 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from core.config.settings import Settings
 from core.http.auth import presented_key, secret_key_site
 from core.http.body import parse_json, read_body
+from core.http.body_schemas import json_body
 from core.http.collect import answer
 from core.http.context import request_context
 from core.http.deps import current_settings, ingest_service
-from core.http.responses import CollectResponse, ErrorResponse
+from core.http.errors import COLLECT_400, errors
+from core.http.responses import CollectResponse
 from core.http.store_calls import store_call
 from core.ingest.service import IngestService
 
 router = APIRouter(prefix="/api/v1", tags=["server ingest"])
+_EXAMPLE = {"userId": "u_42", "eventName": "purchase", "timestamp": "2026-05-01T12:00:00Z",
+            "eventId": "5b0c7c9e-3f5e-4b8e-9a51-2f1f5d9e7c10", "properties": {"plan": "pro"}}
 
 
 @router.post("/events", status_code=202, response_model=CollectResponse,
-             responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse},
-                        403: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
-                        503: {"model": ErrorResponse}},
-             summary="Send events from your server")
+             responses={**COLLECT_400, **errors(401, 403, 413, 503)}, summary="Send events from your server",
+             openapi_extra=json_body("ServerEvents", example=_EXAMPLE))
 async def server_events(request: Request, site_id: str = Depends(secret_key_site),
                         ingest: IngestService = Depends(ingest_service),
                         settings: Settings = Depends(current_settings)) -> Response:
