@@ -1,4 +1,5 @@
-"""Core's transactional tables: tenancy (sites, keys), daily salts, user-id keys, dead letters and goals."""
+"""Core's transactional tables: tenancy (organisations, sites, keys), daily salts, user-id keys, dead
+letters and goals."""
 
 from datetime import date, datetime
 
@@ -7,11 +8,25 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.base import Base
 
+DEFAULT_ORG_ID = "org_default"  # where sites created before organisations existed live (migration 0005)
+
+
+class Organisation(Base):
+    """Owns sites and the API keys that reach them (core.tenancy.api_keys)."""
+
+    __tablename__ = "core_organisations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
 
 class Site(Base):
     __tablename__ = "core_sites"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("core_organisations.id"), index=True,
+                                        server_default=DEFAULT_ORG_ID)
     domain: Mapped[str] = mapped_column(String(253), index=True)
     allowed_origins: Mapped[list] = mapped_column(JSON, default=list)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -30,6 +45,25 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class OrgKey(Base):
+    """An organisation's API key (`uk_…`): scopes, optionally bound to some of its sites, stored as
+    SHA-256 like the site keys. Revoking keeps the row (the list shows when) but the key stops."""
+
+    __tablename__ = "core_org_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("core_organisations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    scopes: Mapped[list] = mapped_column(JSON)
+    site_ids: Mapped[list | None] = mapped_column(JSON, nullable=True)  # None: every site of the organisation
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class DailySalt(Base):

@@ -30,6 +30,8 @@ from core.query.clickhouse import QueryStore
 from core.query.goals import GoalService
 from core.query.service import QueryService
 from core.realtime.client import build_redis
+from core.tenancy.api_keys import ApiKeys
+from core.tenancy.key_usage import KeyUsage
 from core.tenancy.pseudonyms import UserPseudonyms
 from core.tenancy.salts import DailySalts
 from core.tenancy.service import TenancyService
@@ -48,6 +50,8 @@ class CoreContainer(containers.DeclarativeContainer):
     buffer = providers.Singleton(build_buffer, settings, redis)
 
     tenancy = providers.Singleton(TenancyService, uow=uow.provider)
+    key_usage = providers.Singleton(KeyUsage, uow=uow.provider)  # last_used_at, off the request path
+    api_keys = providers.Singleton(ApiKeys, uow=uow.provider, tenancy=tenancy, usage=key_usage)
     salts = providers.Singleton(DailySalts, uow=uow.provider)
     pseudonyms = providers.Singleton(UserPseudonyms, uow=uow.provider)  # user ids -> HMAC pseudonyms
     dead_letters = providers.Singleton(DeadLetters, uow=uow.provider)
@@ -113,9 +117,11 @@ def close_core(core: CoreContainer) -> None:
         resource.close()
     core.worker().stop()
     core.background().stop()
+    core.key_usage().close()
     core.buffer().close()
     core.analytics().close()
     core.redis().close()
     core.engine().dispose()
-    for provider in (core.worker, core.background, core.buffer, core.analytics, core.redis, core.engine):
+    for provider in (core.worker, core.background, core.key_usage, core.buffer, core.analytics, core.redis,
+                     core.engine):
         provider.reset()

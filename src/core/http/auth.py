@@ -105,7 +105,7 @@ def _same_origin(conn: HTTPConnection) -> bool:
     return bool(origin) and origin.partition("://")[2] == conn.headers.get("host", "")
 
 
-def _session_reads(conn: HTTPConnection, site_id: str, scopes: tuple[str, ...]) -> bool:
+def session_reads(conn: HTTPConnection, site_id: str, scopes: tuple[str, ...]) -> bool:
     """With no key presented: whether a session cookie of `scopes` reads `site_id` (403 when the
     browser's sessions are all of other sites; False when it has none)."""
     if presented_key(conn):
@@ -158,7 +158,7 @@ def owned_site_id(request: Request, site_id: str = Path(..., description="The si
     """The `{site_id}` of a `/api/v1/sites/{site_id}/…` route, when the presented secret key is that
     site's own: the one owner check of every per-site route. On GET, an owner's signed-in session
     cookie also reads (the dashboard's goals list); a share link's never does."""
-    if request.method in SAFE_METHODS and _session_reads(request, site_id, (OWNER,)):
+    if request.method in SAFE_METHODS and session_reads(request, site_id, (OWNER,)):
         return site_id
     _check_owner(_secret_owner(request, tenancy), site_id)
     return site_id
@@ -175,7 +175,7 @@ def read_access(request: Request, site_id: str = Query(..., description="The sit
 def readable_site(request: HTTPConnection, tenancy: TenancyService, site_id: str, *,
                   writes: bool = False) -> SiteInfo:
     """`read_access` for a site named elsewhere than the query string (e.g. a JSON body)."""
-    if writes or not _session_reads(request, site_id, (OWNER, SHARE)):
+    if writes or not session_reads(request, site_id, (OWNER, SHARE)):
         _check_owner(_secret_owner(request, tenancy), site_id)
     site = tenancy.site(site_id)
     if site is None:

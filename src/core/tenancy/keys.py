@@ -9,6 +9,7 @@ import secrets
 
 PUBLIC_PREFIX = "pk_"
 SECRET_PREFIX = "sk_"
+ORG_PREFIX = "uk_"  # an organisation's API key (core.tenancy.api_keys)
 
 
 def new_site_id() -> str:

@@ -1,11 +1,11 @@
 """All SQL of tenancy, salts and dead letters. Flushes, never commits (the unit of work does)."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import String, cast, delete, select
+from sqlalchemy import String, cast, delete, select, update
 from sqlalchemy.orm import Session
 
-from core.db.models import ApiKey, DailySalt, DeadLetter, Goal, Site, UserKey
+from core.db.models import ApiKey, DailySalt, DeadLetter, Goal, Organisation, OrgKey, Site, UserKey
 
 
 class TenancyRepository:
@@ -21,11 +21,54 @@ class TenancyRepository:
     def get_site(self, site_id: str) -> Site | None:
         return self._s.get(Site, site_id)
 
-    def list_sites(self) -> list[Site]:
-        return list(self._s.scalars(select(Site).order_by(Site.created_at)))
+    def list_sites(self, org_id: str | None = None) -> list[Site]:
+        query = select(Site).order_by(Site.created_at, Site.id)
+        return list(self._s.scalars(query if org_id is None else query.where(Site.org_id == org_id)))
+
+    def update_site(self, site_id: str, values: dict) -> Site | None:
+        site = self._s.get(Site, site_id)
+        if site is not None:
+            for name, value in values.items():
+                setattr(site, name, value)
+            self._s.flush()
+        return site
+
+    def add_org(self, org: Organisation) -> None:
+        self._s.add(org)
+        self._s.flush()
+
+    def get_org(self, org_id: str) -> Organisation | None:
+        return self._s.get(Organisation, org_id)
+
+    def list_orgs(self) -> list[Organisation]:
+        return list(self._s.scalars(select(Organisation).order_by(Organisation.created_at, Organisation.id)))
 
     def key_by_hash(self, key_hash: str) -> ApiKey | None:
         return self._s.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
+
+
+class OrgKeyRepository:
+    """Organisations' API keys (core.tenancy.api_keys)."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, key: OrgKey) -> OrgKey:
+        self._s.add(key)
+        self._s.flush()
+        return key
+
+    def by_hash(self, key_hash: str) -> OrgKey | None:
+        return self._s.scalar(select(OrgKey).where(OrgKey.key_hash == key_hash))
+
+    def get(self, org_id: str, key_id: int) -> OrgKey | None:
+        return self._s.scalar(select(OrgKey).where(OrgKey.org_id == org_id, OrgKey.id == key_id))
+
+    def list(self, org_id: str) -> list[OrgKey]:
+        return list(self._s.scalars(select(OrgKey).where(OrgKey.org_id == org_id).order_by(OrgKey.id)))
+
+    def touch(self, key_id: int, at: datetime) -> None:
+        self._s.execute(update(OrgKey).where(OrgKey.id == key_id).values(last_used_at=at))
 
 
 class SaltRepository:

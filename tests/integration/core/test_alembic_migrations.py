@@ -11,7 +11,8 @@ from core.config.settings import Settings
 from core.db.base import Base
 from tests import servers
 
-TABLES = {"core_sites", "core_api_keys", "core_daily_salts", "core_dead_letters", "core_goals", "core_user_keys",
+TABLES = {"core_organisations", "core_org_keys", "core_sites", "core_api_keys", "core_daily_salts",
+          "core_dead_letters", "core_goals", "core_user_keys",
           "active_users_share_tokens", "sessions_site_settings",
           "ecommerce_orders", "ecommerce_refunds", "ecommerce_site_currencies", "ecommerce_currency_rates",
           "meta_capi_pixels", "meta_capi_outbox", "meta_capi_deliveries", "insights_funnels",

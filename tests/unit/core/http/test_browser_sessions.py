@@ -90,6 +90,6 @@ def test_a_websocket_from_another_origin_gets_no_cookie_rights(client):
             headers.append((b"origin", origin.encode()))
         return HTTPConnection({"type": "websocket", "headers": headers, "app": app, "path": "/events/ws"})
 
-    assert auth._session_reads(handshake("https://stats.example"), "site_a", (OWNER,)) is True
-    assert auth._session_reads(handshake("https://evil.example"), "site_a", (OWNER,)) is False
-    assert auth._session_reads(handshake(""), "site_a", (OWNER,)) is False
+    assert auth.session_reads(handshake("https://stats.example"), "site_a", (OWNER,)) is True
+    assert auth.session_reads(handshake("https://evil.example"), "site_a", (OWNER,)) is False
+    assert auth.session_reads(handshake(""), "site_a", (OWNER,)) is False
