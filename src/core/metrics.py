@@ -77,6 +77,17 @@ class Metrics:
         self.unavailable = Counter("ut_http_store_unavailable", "Requests answered 503 because a store "
                                    "was unavailable", ["store"], registry=r)
         self._outages: dict[str, OutageLog] = {}
+        self.rate_limited = Counter("ut_http_rate_limited", "Requests answered 429, by the limit they exceeded "
+                                    "(UT_RATE_LIMIT_*)", ["limit"], registry=r)
+        for limit in ("api_key", "collect_ip", "site_events"):
+            self.rate_limited.labels(limit)
+        self.shed = Counter("ut_http_stats_shed", "Read/admin API requests answered 503 by load shedding, by "
+                            "reason (busy: no free slot in UT_STATS_QUEUE_S; timeout: no answer in "
+                            "UT_STATS_TIMEOUT_S)", ["reason"], registry=r)
+        for reason in ("busy", "timeout"):
+            self.shed.labels(reason)
+        # The rate limits' store failing lets requests through (core.realtime.rate_limits): said once.
+        self.rate_limit_outage = OutageLog(_http_log, "rate limit store (requests are not limited)")
         self.worker_stalled = Gauge("ut_worker_stalled", "1 while the worker in this process makes no "
                                     "progress (store errors for UT_WORKER_STALL_S)", registry=r)
 

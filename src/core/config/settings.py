@@ -6,7 +6,8 @@ switches that store to the real server without any other change.
 
 from pathlib import Path
 
-from pydantic import Field
+from limits import parse_many
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
@@ -83,6 +84,36 @@ class Settings(BaseSettings):
                                    "for its stores before answering 503 + Retry-After; also the Redis "
                                    "client's connect and socket timeout.")
     store_threads: int = Field(64, ge=1, description="Threads the async routes' store calls may use at once.")
+
+    # Rate limits (core.realtime.rate_limits), in the `limits` notation ("1200/minute", "50/second;
+    # 1000/hour"); empty = that limit is off. In the real-time store: shared by every API process.
+    rate_limit_api: str = Field("1200/minute", description="Requests to the read and admin APIs (stats, query "
+                                "engine, reports, presence, site settings) per API key, or per client IP "
+                                "when no key is sent (a signed-in dashboard).")
+    rate_limit_collect_ip: str = Field("1200/minute", description="Browser collect requests (`/collect/*`) per "
+                                       "client IP.")
+    rate_limit_site_events: str = Field("100000/minute", description="Events per site, browser collect and "
+                                        "server ingest (`POST /api/v1/events`) together: a batch counts its "
+                                        "events.")
+
+    # Load shedding of the read and admin APIs (core.http.shedding), so reads never starve collect.
+    stats_concurrency: int = Field(8, ge=1, le=32, description="Read/admin API requests served at once per "
+                                   "process (below the 40 threads sync routes run in).")
+    stats_queue_s: float = Field(2.0, ge=0, description="Longest a read/admin request waits for a free slot "
+                                 "before answering 503 + Retry-After.")
+    stats_timeout_s: float = Field(30.0, gt=0, description="Longest a read/admin request may take to start "
+                                   "its answer before answering 503 (its query finishes in the background, "
+                                   "still holding its slot).")
+
+    @field_validator("rate_limit_api", "rate_limit_collect_ip", "rate_limit_site_events")
+    @classmethod
+    def _limit_notation(cls, value: str) -> str:
+        if value.strip():
+            try:
+                parse_many(value)
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a rate limit like '600/minute' (empty = no limit)") from exc
+        return value.strip()
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'utrack.sqlite3'}"

@@ -30,6 +30,7 @@ from core.query.clickhouse import QueryStore
 from core.query.goals import GoalService
 from core.query.service import QueryService
 from core.realtime.client import build_redis
+from core.realtime.rate_limits import build_rate_limits
 from core.tenancy.api_keys import ApiKeys
 from core.tenancy.key_usage import KeyUsage
 from core.tenancy.pseudonyms import UserPseudonyms
@@ -48,6 +49,7 @@ class CoreContainer(containers.DeclarativeContainer):
     analytics = providers.Singleton(build_analytics_store, settings)
     redis = providers.Singleton(build_redis, settings)
     buffer = providers.Singleton(build_buffer, settings, redis)
+    rate_limits = providers.Singleton(build_rate_limits, settings, redis, metrics.provided.rate_limit_outage)
 
     tenancy = providers.Singleton(TenancyService, uow=uow.provider)
     key_usage = providers.Singleton(KeyUsage, uow=uow.provider)  # last_used_at, off the request path

@@ -13,8 +13,11 @@ from core.http import collect, goals, ops, query, server_api, stats
 from core.http.body_schemas import add_body_schemas
 from core.http.cors import CollectCors
 from core.http.errors import use_error_schemas, validation_error_body
+from core.http.limits_openapi import document_limits
+from core.http.rate_limit import ApiRateLimit
 from core.http.request_metrics import RequestMetrics
 from core.http.responses import json_response
+from core.http.shedding import StatsShedding
 from core.http.store_calls import StoreCalls
 from core.ingest.service import IngestUnavailable
 
@@ -70,6 +73,11 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
     app.state.core = core  # for the async resolvers of the hot path (core.http.deps)
     app.state.store_calls = StoreCalls(timeout_s=core.settings().store_timeout_s,
                                        max_threads=core.settings().store_threads)
+    settings = core.settings()
+    # Innermost first: a flooding key gets its 429 before it may wait for a read slot.
+    app.add_middleware(StatsShedding, concurrency=settings.stats_concurrency, queue_s=settings.stats_queue_s,
+                       timeout_s=settings.stats_timeout_s, metrics=core.metrics())
+    app.add_middleware(ApiRateLimit, limits=core.rate_limits, metrics=core.metrics())
     app.add_middleware(CollectCors)
     app.add_middleware(RequestMetrics, metrics=core.metrics())
 
@@ -91,5 +99,6 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
         response.headers["Retry-After"] = "1"
         return response
 
+    document_limits(app)  # after any other OpenAPI customisation: it wraps whatever builds the document
     return app
 

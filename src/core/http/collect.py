@@ -16,9 +16,11 @@ from core.http.body_schemas import json_body
 from core.http.context import request_context
 from core.http.deps import current_settings, ingest_service
 from core.http.errors import COLLECT_400, errors
+from core.http.rate_limit import limited_browser_collect, too_many
 from core.http.responses import CollectResponse, json_response
 from core.http.store_calls import store_call
 from core.ingest.service import IngestResult, IngestService, OriginNotAllowed
+from core.realtime.rate_limits import RateLimited
 
 router = APIRouter(prefix="/collect", tags=["collect"])
 
@@ -58,13 +60,17 @@ def _origin(request: Request) -> str | None:
 
 async def collect_browser(ingest: IngestService, items: list, request: Request,
                           forced: str | None = None) -> IngestResult:
-    """The browser collect path (origin check included), shared by core's and modules' collect routes;
-    the ingest call runs in a store thread, at most UT_STORE_TIMEOUT_S."""
+    """The browser collect path (rate limits and origin check included), shared by core's and modules'
+    collect routes; the ingest call runs in a store thread, at most UT_STORE_TIMEOUT_S."""
     ctx, origin = request_context(request), _origin(request)
+    core = request.app.state.core
     try:
-        return await store_call(request, ingest.collect_browser, items, ctx, origin, forced)
+        return await store_call(request, limited_browser_collect, core.rate_limits(), ingest, items, ctx, origin,
+                                forced)
     except OriginNotAllowed as exc:
         raise HTTPException(403, str(exc)) from exc
+    except RateLimited as exc:
+        raise too_many(exc, core.metrics()) from None
 
 
 async def collect_one(request: Request, forced: str | None = None) -> Response:

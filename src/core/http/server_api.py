@@ -19,9 +19,11 @@ from core.http.collect import answer
 from core.http.context import request_context
 from core.http.deps import current_settings, ingest_service
 from core.http.errors import COLLECT_400, errors
+from core.http.rate_limit import limited_server_ingest, too_many
 from core.http.responses import CollectResponse
 from core.http.store_calls import store_call
 from core.ingest.service import IngestService
+from core.realtime.rate_limits import RateLimited
 
 router = APIRouter(prefix="/api/v1", tags=["server ingest"])
 _EXAMPLE = {"userId": "u_42", "eventName": "purchase", "timestamp": "2026-05-01T12:00:00Z",
@@ -51,4 +53,9 @@ async def server_events(request: Request, site_id: str = Depends(secret_key_site
         raise HTTPException(413, f"at most {settings.max_server_batch_events} events per call")
     if not items:
         raise HTTPException(400, "no events in the body")
-    return answer(await store_call(request, ingest.collect_server, items, site_id, request_context(request)))
+    core = request.app.state.core
+    try:
+        return answer(await store_call(request, limited_server_ingest, core.rate_limits(), ingest, items, site_id,
+                                       request_context(request)))
+    except RateLimited as exc:
+        raise too_many(exc, core.metrics()) from None
