@@ -101,6 +101,14 @@ def test_orders_funnel_and_revenue_are_exact(service):
             == {"currency": "EUR", "orders": expected_orders, "gross_revenue": f"{gross:.4f}", "refunds": "10.0100",
                 "revenue": f"{gross - D('10.01'):.4f}", "tax": "9.5500", "shipping": "4.9000"}
         assert got["average_order_value"] == f"{(gross / expected_orders).quantize(D('0.0001')):.4f}"
+        # the query engine's revenue metrics: the same ledger, the same currency rule (gross, not net)
+        r = c.post("/api/v2/query", headers=auth, json={
+            "site_id": sid, "metrics": ["orders", "total_revenue", "average_revenue"],
+            "date_range": [window["from"], window["to"]]})
+        assert r.status_code == 200, r.text
+        assert r.json()["results"][0]["metrics"] == [expected_orders, float(gross),
+                                                     float((gross / expected_orders).quantize(D("0.0001")))]
+        assert r.json()["meta"] == {"currency": "EUR", "currency_source": "site"}
         visitors = len(by_visitor) + 2  # the shoppers (a few of the 200 sent nothing), the USD buyer, the server
         assert (got["visitors"], got["purchasing_visitors"]) == (visitors, len(buyers) + 2)
         assert got["conversion_rate"] == round((len(buyers) + 2) / visitors, 4)

@@ -15,7 +15,7 @@ counts under both and one completing none is in no row.
 """
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from core.analytics.port import AnalyticsStore
 from core.query.catalogue import COUNTED_TYPES
@@ -47,10 +47,17 @@ FROM ({visits}) WHERE {where}{group}
 # Each event is in the log once (the worker's dedup), so count() counts events.
 _EVENT_QUERY = """
 SELECT {dims}{numbers}
-FROM events{join}
-WHERE site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s AND ts >= %(start)s AND ts < %(end)s
-  AND {types} AND is_bot <= %(max_bot)s AND {where}{group}
+FROM {source}{join}
+WHERE {where}{group}
 """
+_EVENT_SCOPE = """site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s AND ts >= %(start)s
+  AND ts < %(end)s AND {types} AND is_bot <= %(max_bot)s"""
+# A module's counted events with its columns beside theirs (core.query.contributions `entries`):
+# the window's events of the type are chosen first, so the join reads only those. One entry per
+# event on the right, so ANY. The columns are all that dimensions, filters and goals read.
+_WITH_ENTRIES = """(SELECT * FROM (
+    SELECT event_id, ts, session_id, visitor_id, type, name, pathname, hostname, prop_keys, prop_values
+    FROM events WHERE {scope}) AS logged ANY INNER JOIN ({entries}) AS entry USING event_id) AS counted"""
 # "Visits with a counted event that matches": the events of a visit lie within the padded days.
 _SESSIONS_WITH = """session_id IN (
     SELECT session_id FROM events
@@ -115,10 +122,19 @@ def visit_query(plan: Plan, params: dict, *, grouped: bool = True,
                                where=where, group=_group(exprs)), q.params
 
 
+@dataclass(frozen=True, slots=True)
+class Contributed:
+    """Where modules' metrics count (core.query.contributions) and what they aggregate there."""
+
+    event_type: str
+    numbers: tuple[str, ...]  # aggregate expressions
+    entries: str | None = None
+    split: str | None = None  # grouped by after the dimensions: one more value per row
+
+
 def event_query(plan: Plan, params: dict, *, grouped: bool = True, goals: Sequence[Goal] = (),
-                contributed: tuple[str, Sequence[str]] | None = None) -> tuple[str, dict]:
-    """`contributed`: (event type, aggregate expressions) of modules' metrics (core.query.contributions),
-    counted over the events of that type instead of the engine's own numbers."""
+                contributed: Contributed | None = None) -> tuple[str, dict]:
+    """`contributed`: modules' metrics, counted over their events instead of the engine's own numbers."""
     q = _Sql(params, goals)
     dims = plan.dimensions if grouped else ()
 
@@ -135,11 +151,18 @@ def event_query(plan: Plan, params: dict, *, grouped: bool = True, goals: Sequen
     attrs = {_alias(d): _attribute(d) for d in visit_dims}
     join = _VISIT_OF_EVENT.format(attrs=_as(attrs), columns=_columns(attrs)) if visit_dims else ""
     if contributed is None:
-        types = "type IN %(counted)s"
+        scope = _EVENT_SCOPE.format(types="type IN %(counted)s")
         numbers = ", ".join(_EVENT_SQL[n] if _needed(n, plan.metrics) else "0" for n in EVENT_NUMBERS)
     else:
-        types, numbers = f"type = {q.value(contributed[0])}", ", ".join(contributed[1])
-    return _EVENT_QUERY.format(dims=_select(exprs), numbers=numbers, types=types, join=join, where=where,
+        scope = _EVENT_SCOPE.format(types=f"type = {q.value(contributed.event_type)}")
+        numbers = ", ".join(contributed.numbers)
+        exprs = [*exprs, contributed.split] if contributed.split else exprs
+    source = "events"
+    if contributed is not None and contributed.entries:
+        source = _WITH_ENTRIES.format(scope=scope, entries=contributed.entries)
+    else:
+        where = f"{scope} AND {where}"
+    return _EVENT_QUERY.format(dims=_select(exprs), numbers=numbers, source=source, join=join, where=where,
                                group=_group(exprs)), q.params
 
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from core.analytics.time_range import UtcRange
 from core.query import buckets, clickhouse
 from core.query.cache import QueryCache
-from core.query.contributions import QueryMetric, by_name
+from core.query.contributions import MetricContext, QueryMetric, WindowValues, by_name
 from core.query.dates import InvalidDateRange, Period, resolve
 from core.query.goals import Goal
 from core.query.plan import Plan, QueryError, build, leaves
@@ -66,14 +66,14 @@ class QueryService:
             raise QueryError(f"time:hour covers at most {buckets.MAX_HOURLY_DAYS} days")
         labels = buckets.every_bucket(window, zone, plan.time.grain) if plan.time else []
         fill = labels if request.include.time_labels and plan.time and len(plan.dimensions) == 1 else None
-        values = self._values(plan, site, window, request.include_bots, goals, fill)
-        meta: dict = {}
+        values, _, meta = self._values(plan, site, window, request.include_bots, goals, fill)
         previous: dict[Key, list] = {}
+        nothing_before: list = []
         if request.include.comparison:
             p_window = period.previous
             p_labels = buckets.every_bucket(p_window, zone, plan.time.grain) if plan.time else []
-            previous = {_shift(plan, key, p_labels, labels): m
-                        for key, m in self._values(plan, site, p_window, request.include_bots, goals, None).items()}
+            before, nothing_before, _ = self._values(plan, site, p_window, request.include_bots, goals, None)
+            previous = {_shift(plan, key, p_labels, labels): m for key, m in before.items()}
             meta["comparison_date_range"] = list(period.previous_label)
         ordered = _ordered(plan, values)
         if request.include.total_rows:
@@ -81,8 +81,8 @@ class QueryService:
         if request.include.time_labels and plan.time:
             meta["time_labels"] = [buckets.label(plan.time.grain, k, zone) for k in labels]
         page = ordered[plan.offset:plan.offset + plan.limit]
-        results = [self._row(plan, key, metrics, zone, previous if request.include.comparison else None)
-                   for key, metrics in page]
+        results = [self._row(plan, key, metrics, zone, previous if request.include.comparison else None,
+                             nothing_before) for key, metrics in page]
         return QueryResponse(results=results, meta=meta, query=_echo(request, plan, period.label))
 
     def _site_goals(self, site: SiteInfo, plan: Plan) -> tuple[Goal, ...]:
@@ -98,38 +98,53 @@ class QueryService:
         return goals
 
     def _values(self, plan: Plan, site: SiteInfo, window: UtcRange, include_bots: bool,
-                goals: tuple[Goal, ...], fill: list | None) -> dict[Key, list]:
-        """Each row's metrics over one window; `fill` lists time keys to answer even when empty."""
-        rows = self._counts(plan, site, window, include_bots, goals)
+                goals: tuple[Goal, ...], fill: list | None) -> tuple[dict[Key, list], list, dict]:
+        """Each row's metrics over one window; `fill` lists time keys to answer even when empty.
+        Also the metrics of a row where nothing happened, and what modules' metrics put in `meta`."""
+        own = any(m not in self._theirs for m in plan.metrics)  # else the engine's counts are not asked for
+        rows = self._counts(plan, site, window, include_bots, goals) if own else {}
         total = (self._counts(plan, site, window, include_bots, goals, grouped=False)
                  if "percentage" in plan.metrics else {})
         base = self._counts(plan.base(), site, window, include_bots, goals) if "conversion_rate" in plan.metrics else {}
-        theirs = self._contributed(plan, site, window, include_bots)
+        theirs, windows = self._contributed(plan, site, window, include_bots)
+        rows = {**{key: {} for key in theirs}, **rows}  # a row of either (a page with purchases but no views)
         if fill is not None:
             rows = {(k,): rows.get((k,), {}) for k in fill}
         if not plan.dimensions and not rows:
             rows = {(): {}}  # an aggregate always answers one row, of zeros when nothing happened
-        return {key: _metrics(plan, n, total.get((), {}), base.get(plan.base_key(key), {}),
-                              self._their_values(plan, theirs.get(key, {})))
-                for key, n in rows.items()}
+        values = {key: _metrics(plan, n, total.get((), {}), base.get(plan.base_key(key), {}),
+                                {m: w.value(theirs.get(key, {})) for m, w in windows.items()})
+                  for key, n in rows.items()}
+        empty = _metrics(plan, {}, {}, {}, {m: w.value({}) for m, w in windows.items()})
+        return values, empty, {k: v for w in windows.values() for k, v in w.meta.items()}
 
-    def _contributed(self, plan: Plan, site: SiteInfo, window: UtcRange,
-                     include_bots: bool) -> dict[Key, dict[str, object]]:
-        """Modules' metrics: one query per event type they read, raw numbers by row key."""
+    def _contributed(self, plan: Plan, site: SiteInfo, window: UtcRange, include_bots: bool
+                     ) -> tuple[dict[Key, dict[str, object]], dict[str, WindowValues]]:
+        """Modules' metrics: one query per source they count over (event type, entries, split),
+        their raw numbers by row key (split ones as {split value: number}), and each metric over
+        the window."""
         wanted = [self._theirs[m] for m in plan.metrics if m in self._theirs]
         out: dict[Key, dict[str, object]] = {}
-        for event_type in dict.fromkeys(m.event_type for m in wanted):
-            names = [n for m in wanted if m.event_type == event_type for n in m.numbers]
-            exprs = [m.numbers[n] for m in wanted if m.event_type == event_type for n in m.numbers]
+        windows: dict[str, WindowValues] = {}
+        for source in dict.fromkeys((m.event_type, m.entries, m.split) for m in wanted):
+            mine = [m for m in wanted if (m.event_type, m.entries, m.split) == source]
+            exprs = {n: e for m in mine for n, e in m.numbers.items()}  # metrics may share numbers
+            names = list(exprs)
+            contributed = clickhouse.Contributed(source[0], tuple(exprs.values()), entries=source[1],
+                                                 split=source[2])
             sql, params = clickhouse.event_query(plan, self._params(site, window, include_bots),
-                                                 contributed=(event_type, exprs))
-            width = len(plan.dimensions)
+                                                 contributed=contributed)
+            width, splits = len(plan.dimensions), set()
             for row in self._store.rows(sql, params):
-                out.setdefault(tuple(row[:width]), {}).update(zip(names, row[width:], strict=True))
-        return out
-
-    def _their_values(self, plan: Plan, raw: dict[str, object]) -> dict[str, int | float]:
-        return {m: self._theirs[m].value(raw) for m in plan.metrics if m in self._theirs}
+                numbers = out.setdefault(tuple(row[:width]), {})
+                if source[2] is None:
+                    numbers.update(zip(names, row[width:], strict=True))
+                    continue
+                splits.add(str(row[width]))
+                for name, value in zip(names, row[width + 1:], strict=True):
+                    numbers.setdefault(name, {})[str(row[width])] = value
+            windows.update({m.name: m.over(MetricContext(site.id, frozenset(splits))) for m in mine})
+        return out, windows
 
     def _params(self, site: SiteInfo, window: UtcRange, include_bots: bool) -> dict:
         return {**window.params(), "site_id": site.id, "tz": site.timezone, "max_bot": int(include_bots),
@@ -167,12 +182,12 @@ class QueryService:
         return out
 
     def _row(self, plan: Plan, key: Key, metrics: list, zone: ZoneInfo,
-             previous: dict[Key, list] | None) -> ResultRow:
+             previous: dict[Key, list] | None, nothing_before: list) -> ResultRow:
         labels = [buckets.label(d.grain, v, zone) if d.kind == "time" else str(v)
                   for d, v in zip(plan.dimensions, key, strict=True)]
         comparison = None
         if previous is not None:
-            before = previous.get(key) or _metrics(plan, {}, {}, {}, self._their_values(plan, {}))
+            before = previous.get(key) or nothing_before
             comparison = Comparison(dimensions=labels, metrics=before,
                                     change=[_change(m, now, then) for m, now, then in zip(plan.metrics, metrics, before,
                                                                                           strict=True)])

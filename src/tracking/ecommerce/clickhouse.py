@@ -72,6 +72,16 @@ ORDER_CURRENCIES = f"SELECT DISTINCT currency FROM ecommerce_orders WHERE {_RANG
 PURCHASING_VISITORS = f"SELECT uniqExact(visitor_id) FROM ecommerce_orders WHERE {_RANGE} AND kind = 'purchase'"
 VISITORS = f"SELECT uniqExact(visitor_id) FROM events WHERE {_RANGE}"
 
+# The query engine's `orders` / `total_revenue` / `average_revenue` (service/query_metrics.py):
+# the purchases the ledger recorded, one row per purchase event, with its value and currency, for
+# the engine to join to the events log (core.query.contributions `entries`). Copies collapse by
+# event; the columns are named so they cannot clash with the events log's.
+PURCHASE_ENTRIES = """SELECT event_id, any(currency) AS ec_currency, any(value) AS ec_value FROM ecommerce_orders
+    WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s AND kind = 'purchase'
+    GROUP BY event_id"""
+PURCHASE_NUMBERS = {"ec_orders": "count()", "ec_gross": "sum(ec_value)"}
+PURCHASE_SPLIT = "ec_currency"
+
 BREAKDOWN_COLUMNS = {"source": "p_source", "channel": "p_channel", "device": "p_device", "country": "p_country"}
 BREAKDOWNS = {prop: f"SELECT {col}, kind, cur, count(), sum(v) FROM {_ENTRIES} GROUP BY {col}, kind, cur"
               for prop, col in BREAKDOWN_COLUMNS.items()}

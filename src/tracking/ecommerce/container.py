@@ -9,6 +9,7 @@ from tracking.ecommerce.handlers import EcommerceHandlers
 from tracking.ecommerce.models import CurrencyRate, LedgerOrder, LedgerRefund, SiteCurrency
 from tracking.ecommerce.schemas.payload import EcommerceEventType
 from tracking.ecommerce.service.currency import CurrencyService
+from tracking.ecommerce.service.query_metrics import purchase_metric
 from tracking.ecommerce.service.recorder import OrderRecorder
 from tracking.ecommerce.service.reports import ReportsService
 from tracking.ecommerce.settings import EcommerceSettings
@@ -28,6 +29,10 @@ class EcommerceContainer(containers.DeclarativeContainer):
     reports = providers.Singleton(ReportsService, store=store, currency=currency,
                                   fallback_window_minutes=config.provided.ecommerce_funnel_window_minutes)
     handlers = providers.Singleton(EcommerceHandlers, recorder=recorder)
+    # query engine metrics (core.query.contributions): revenue sliced like any other number
+    orders_metric = providers.Singleton(purchase_metric, "orders", currency=currency)
+    total_revenue_metric = providers.Singleton(purchase_metric, "total_revenue", currency=currency)
+    average_revenue_metric = providers.Singleton(purchase_metric, "average_revenue", currency=currency)
     # Data rights: the order/item/event tables and the order ledger (its rows by event id).
     tables_eraser = providers.Singleton(TablesEraser, store=core.analytics, tables={
         "ecommerce_events": ("event_id", "visitor_id", "session_id"), "ecommerce_items": ("event_id", "visitor_id"),

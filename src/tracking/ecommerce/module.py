@@ -21,6 +21,7 @@ def hooks(c: EcommerceContainer) -> Hooks:
         subscriptions=(Subscription(EcommerceEventTracked, c.handlers, EcommerceHandlers.on_ecommerce_event,
                                     reads=("session_id", "source", "channel", "device_type", "country", "is_bot")),),
         erasers=(c.tables_eraser, c.rows_eraser),
+        query_metrics=(c.orders_metric, c.total_revenue_metric, c.average_revenue_metric),
     )
 
 

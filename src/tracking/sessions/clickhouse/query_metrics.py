@@ -9,6 +9,8 @@ numbers of `/stats/engagement` for the same pages and days.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from core.query.contributions import MetricContext
+
 
 @dataclass(frozen=True, slots=True)
 class EngagementMean:
@@ -20,11 +22,18 @@ class EngagementMean:
     scale: float = 1.0
     digits: int | None = None  # round(x, None) is a whole number
     event_type: str = "engagement"
+    entries: str | None = None  # every engagement event counts
+    split: str | None = None
     numbers: Mapping[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "numbers", {f"{self.name}_sum": f"sum({self.value_sql})",
                                              f"{self.name}_n": "count()"})
+
+    meta: Mapping[str, object] = field(default_factory=dict, init=False)
+
+    def over(self, context: MetricContext) -> "EngagementMean":
+        return self  # a mean needs nothing of the window
 
     def value(self, numbers: Mapping[str, object]) -> int | float:
         n = int(numbers.get(f"{self.name}_n") or 0)
