@@ -18,7 +18,7 @@ from core.http.rate_limit import ApiRateLimit
 from core.http.request_metrics import RequestMetrics
 from core.http.responses import json_response
 from core.http.shedding import StatsShedding
-from core.http.store_calls import StoreCalls
+from core.http.store_calls import STORE_ERRORS, StoreCalls, store_unavailable
 from core.ingest.service import IngestUnavailable
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,17 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
         return app.openapi_schema
 
     app.openapi = openapi  # every 422 as the handler above answers it; the raw-body routes' bodies
+
+    async def store_down(request: Request, exc: Exception) -> Response:
+        """A store that cannot be reached, in any route: 503 with the store's name and Retry-After, not a
+        500 and a traceback per request (the ingest path maps its own, in core.http.store_calls)."""
+        answer = store_unavailable(request, exc)
+        response = json_response({"detail": answer.detail}, 503)
+        response.headers.update(answer.headers or {})
+        return response
+
+    for error in STORE_ERRORS:
+        app.add_exception_handler(error, store_down)
 
     @app.exception_handler(IngestUnavailable)
     async def ingest_unavailable(_request: Request, exc: IngestUnavailable) -> Response:

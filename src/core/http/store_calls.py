@@ -68,7 +68,7 @@ async def store_call(request: Request, call: Callable[..., T], *args: object) ->
         return await request.app.state.store_calls.run(deadline, call, *args)
 
 
-def _store_of(exc: Exception) -> str:
+def _store_of(exc: BaseException) -> str:
     if isinstance(exc, BufferUnavailable):
         return "buffer"
     if isinstance(exc, StoreTimeout):
@@ -76,18 +76,27 @@ def _store_of(exc: Exception) -> str:
     return "database" if isinstance(exc, OperationalError) else "redis"
 
 
+# What a store that cannot be reached raises, through whichever client.
+STORE_ERRORS = (BufferUnavailable, StoreTimeout, redis.ConnectionError, redis.TimeoutError, OperationalError)
+
+
+def store_unavailable(request: Request, exc: BaseException) -> HTTPException:
+    """The 503 for a store outage (`exc` is one of STORE_ERRORS), counted and logged once per outage."""
+    metrics = request.app.state.core.metrics()
+    store = _store_of(exc)
+    metrics.outage(store).failed(exc)
+    metrics.unavailable.labels(store).inc()
+    return HTTPException(503, f"{store} temporarily unavailable, retry", headers={"Retry-After": "1"})
+
+
 @contextmanager
 def store_outage_as_503(request: Request) -> Iterator[None]:
     """A store that cannot be reached answers 503 with Retry-After: nothing of the request was
     buffered (after a timeout, see above: the retry is deduplicated), so the client's retry records
-    it once. Logged once per outage, not per request."""
-    metrics = request.app.state.core.metrics()
+    it once. Logged once per outage, not per request. Any other route's outage gets the same answer
+    from the app's handler (core.http.app)."""
     try:
         yield
-    except (BufferUnavailable, StoreTimeout, redis.ConnectionError, redis.TimeoutError, OperationalError) as exc:
-        store = _store_of(exc)
-        metrics.outage(store).failed(exc)
-        metrics.unavailable.labels(store).inc()
-        raise HTTPException(503, f"{store} temporarily unavailable, retry",
-                            headers={"Retry-After": "1"}) from None
-    metrics.outages_over()
+    except STORE_ERRORS as exc:
+        raise store_unavailable(request, exc) from None
+    request.app.state.core.metrics().outages_over()
