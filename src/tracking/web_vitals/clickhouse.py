@@ -85,6 +85,21 @@ FROM (
 """
 REPORTS = {by: _REPORT.replace("{group}", column) for by, column in GROUP_COLUMNS.items()}
 
+# The query engine's `<metric>_p75` (service.VitalP75): each metric instance once, by its latest
+# report (as the report above judges it), for the engine to join to the events log by that
+# report's event id (core.query.contributions `entries`); the engine keeps those whose latest
+# report lies in the window. Columns are named so they cannot clash with the events log's.
+VITAL_ENTRIES = """SELECT argMax(event_id, ts_ms) AS event_id, any(name) AS wv_name, argMax(value, ts_ms) AS wv_value
+    FROM web_vitals_measurements WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s
+    GROUP BY name, metric_id"""
+
+
+def vital_values(metric: str) -> str:
+    """The sorted latest values of one metric's instances (a fixed metric name, not a value)."""
+    if metric not in THRESHOLDS:
+        raise ValueError(f"unknown Web Vitals metric {metric!r}")
+    return f"arraySort(groupArrayIf(wv_value, wv_name = '{metric}'))"
+
 
 @dataclass(frozen=True, slots=True)
 class MetricRow:

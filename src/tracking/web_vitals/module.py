@@ -19,6 +19,7 @@ def hooks(c: WebVitalsContainer) -> Hooks:
         subscriptions=(Subscription(VitalMeasured, c.handlers, WebVitalsHandlers.on_vital_measured,
                                     reads=("pathname", "device_type", "country")),),
         erasers=(c.eraser,),
+        query_metrics=(c.lcp_p75, c.inp_p75, c.cls_p75, c.fcp_p75, c.ttfb_p75),
     )
 
 

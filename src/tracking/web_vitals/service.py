@@ -6,13 +6,18 @@ per-metric rows into shares of good / needs-improvement / poor, the rating of ea
 Core Web Vitals assessment of each group, the way PageSpeed Insights judges a page.
 """
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from math import floor
+
 from pydantic import ValidationError
 
 from core.analytics.time_range import UtcRange
 from core.bus.events import VitalMeasured
 from core.ingest.schemas import BrowserEvent, describe
+from core.query.contributions import MetricContext
 from core.tenancy.service import SiteInfo
-from tracking.web_vitals.clickhouse import MetricRow, VitalsStore
+from tracking.web_vitals.clickhouse import VITAL_ENTRIES, MetricRow, VitalsStore, vital_values
 from tracking.web_vitals.schemas import (
     METRICS,
     THRESHOLDS,
@@ -86,3 +91,41 @@ def _summary(row: MetricRow) -> MetricSummary:
     return MetricSummary(count=row.count, p50=p50, p75=p75, p95=p95, good=row.good / row.count,
                          needs_improvement=needs / row.count, poor=row.poor / row.count,
                          rating=THRESHOLDS[row.name].rating(p75))
+
+
+def percentile(sorted_values: Sequence[float], q: float) -> float:
+    """numpy's default percentile ("linear") of sorted values, with numpy's own interpolation
+    formula, so the engine's p75 is the report's to the last bit."""
+    h = (len(sorted_values) - 1) * q
+    lo = floor(h)
+    a, b, t = sorted_values[lo], sorted_values[min(lo + 1, len(sorted_values) - 1)], h - lo
+    return b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t
+
+
+@dataclass(frozen=True, slots=True)
+class VitalP75:
+    """`lcp_p75`, `inp_p75`, `cls_p75`, `fcp_p75`, `ttfb_p75` in the query engine
+    (core.query.contributions): the 75th percentile of the metric's instances whose latest report
+    matches the query (its page and time; by `visit:*`, under the visit's attributes), the p75 of
+    `GET /api/v1/vitals`; 0 when none was measured. Milliseconds, CLS unitless."""
+
+    metric: str  # LCP, INP, CLS, FCP or TTFB
+    event_type: str = "vitals"
+    entries: str | None = VITAL_ENTRIES
+    split: str | None = None
+    meta: Mapping[str, object] = field(default_factory=dict)
+    name: str = field(init=False)
+    description: str = field(init=False)
+    numbers: Mapping[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", f"{self.metric.lower()}_p75")
+        object.__setattr__(self, "description", f"75th percentile of {self.metric} (numpy's linear method).")
+        object.__setattr__(self, "numbers", {f"wv_{self.metric}": vital_values(self.metric)})
+
+    def over(self, context: MetricContext) -> "VitalP75":
+        return self  # a percentile needs nothing of the window
+
+    def value(self, numbers: Mapping[str, object]) -> float:
+        values = numbers.get(f"wv_{self.metric}") or ()
+        return percentile(values, 0.75) if values else 0.0  # type: ignore[arg-type]
