@@ -1,9 +1,10 @@
 """Request and response shapes of export's API (the CLI prints the same)."""
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from core.http.datetimes import UtcDatetime
 
 Kind = Literal["s3", "local"]
 Format = Literal["parquet", "jsonl", "csv"]
@@ -56,9 +57,9 @@ class DestinationOut(BaseModel):
     backup: bool
     enabled: bool
     has_credentials: bool
-    last_success_at: datetime | None
+    last_success_at: UtcDatetime | None
     last_error: str
-    last_error_at: datetime | None
+    last_error_at: UtcDatetime | None
 
 
 class RunInfo(BaseModel):
@@ -68,7 +69,7 @@ class RunInfo(BaseModel):
     bytes: int
     files: int
     seconds: float
-    finished_at: datetime
+    finished_at: UtcDatetime
 
 
 class ExportStatus(BaseModel):
@@ -148,7 +149,7 @@ class DeletionOut(BaseModel):
     subject: str
     requested_by: str
     removed: int
-    requested_at: datetime
+    requested_at: UtcDatetime
 
 
 class Erased(BaseModel):

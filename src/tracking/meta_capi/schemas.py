@@ -1,8 +1,8 @@
 """Pydantic shapes of meta_capi's API. The access token goes in, never out."""
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from core.http.datetimes import UtcDatetime
 
 # Graph API version new pixels use: v21.0 (October 2024), stable for two years; a site sets its own.
 DEFAULT_GRAPH_VERSION = "v21.0"
@@ -65,7 +65,7 @@ class FailedEvent(BaseModel):
 
 
 class DeliveryRow(BaseModel):
-    sent_at: datetime
+    sent_at: UtcDatetime
     events: int
     events_received: int
     http_status: int
