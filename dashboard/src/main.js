@@ -1,4 +1,4 @@
-// The dashboard: sign-in, the main view and the realtime view. Every number on screen comes from a
+// The dashboard: sign-in, the main view, the realtime view and the insights view. Every number on screen comes from a
 // public API route and carries data-metric (and data-raw, its exact value); every report row
 // data-dimension and data-value. The view state is the URL.
 import { render } from 'preact';
@@ -6,9 +6,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, openShareSession, useShareToken, whenSignedOut } from './api.js';
 import { Chart } from './chart.js';
 import { Ecommerce, Vitals } from './commerce.js';
-import { Funnels } from './insights.js';
+import { Funnels } from './funnel.js';
+import { InsightsView } from './insights.js';
 import { Realtime, usePresence } from './realtime.js';
-import { CARDS, dimensionName, Report } from './reports.js';
+import { CARDS, Chips, Report } from './reports.js';
 import { Change, html, Status, useLoad, Value } from './ui.js';
 import { dateRange, defaultInterval, intervals, localDays, PERIODS, previousDays, readState, today, writeState } from './url.js';
 import './style.css';
@@ -53,16 +54,18 @@ function Header({ site, state, nav, onSignOut }) {
     <nav class="views" aria-label="Views">
       <button class=${state.view === 'main' ? 'on' : ''} aria-current=${state.view === 'main'} onClick=${() => nav({ view: 'main' })}>Dashboard</button>
       <button class=${state.view === 'realtime' ? 'on' : ''} aria-current=${state.view === 'realtime'} onClick=${() => nav({ view: 'realtime' })}>Realtime</button>
+      ${!SHARED && html`<button class=${state.view === 'insights' ? 'on' : ''} aria-current=${state.view === 'insights'}
+        onClick=${() => nav({ view: 'insights' })}>Insights</button>`}
     </nav>
-    ${state.view === 'main' && html`<div class="controls">
+    ${state.view !== 'realtime' && html`<div class="controls">
       <label class="sr" for="period">Date range</label>
       <select id="period" value=${state.period} onChange=${(e) => setPeriod(e.target.value)}>
         ${PERIODS.map(([k, l]) => html`<option value=${k}>${l}</option>`)}</select>
       ${state.period === 'custom' && html`<span class="custom">
         <input type="date" aria-label="From" value=${state.from} max=${state.to} onChange=${(e) => nav({ from: e.target.value })} />
         <input type="date" aria-label="To" value=${state.to} min=${state.from} onChange=${(e) => nav({ to: e.target.value })} /></span>`}
-      <label class="toggle"><input type="checkbox" id="compare" checked=${state.compare}
-        onChange=${(e) => nav({ compare: e.target.checked })} /> Compare</label>
+      ${state.view === 'main' && html`<label class="toggle"><input type="checkbox" id="compare" checked=${state.compare}
+        onChange=${(e) => nav({ compare: e.target.checked })} /> Compare</label>`}
     </div>`}
     ${!SHARED && html`<details class="share"><summary>Share</summary><div class="card">
       <p>A read-only link to this dashboard: create a share token with the secret key, then send</p>
@@ -72,15 +75,6 @@ function Header({ site, state, nav, onSignOut }) {
       <p class="hint">Revoke it with DELETE …/share-tokens/${'<id>'}: open share pages stop within 15 minutes.</p></div></details>`}
     ${!SHARED && html`<button class="link" onClick=${onSignOut}>Sign out</button>`}
   </header>`;
-}
-
-function Chips({ filters, nav }) {
-  if (!filters.length) return null;
-  return html`<div class="chips" aria-label="Filters">${filters.map((f, i) => html`
-    <span class="chip" data-filter=${`${f[1]}|${f[0]}|${f[2][0]}`}>${dimensionName(f[1])} ${f[0] === 'is' ? 'is' : f[0]} <b>${f[2][0] || '(none)'}</b>
-      <button aria-label=${`Remove filter ${dimensionName(f[1])} ${f[2][0]}`}
-        onClick=${() => nav({ filters: filters.filter((_, j) => j !== i) })}>×</button></span>`)}
-    ${filters.length > 1 && html`<button class="link" onClick=${() => nav({ filters: [] })}>Clear all</button>`}</div>`;
 }
 
 function Snippet({ site }) {
@@ -141,7 +135,7 @@ function MainView({ site, state, nav, presence }) {
     <div class="grid">
       <${Graph} base=${base} baseKey=${baseKey} state=${state} nav=${nav} comparisonRange=${comparisonRange} />
       ${CARDS.map((card) => html`<${Report} key=${card.title} card=${card} base=${base} baseKey=${baseKey} onFilter=${addFilter} />`)}
-      ${!SHARED && html`<${Funnels} site=${site} range=${days} filters=${state.filters} />`}
+      ${!SHARED && html`<${Funnels} site=${site} range=${days} filters=${state.filters} nav=${nav} />`}
       <${Ecommerce} site=${site} range=${days} filtered=${state.filters.length > 0} />
       <${Vitals} site=${site} range=${days} />
     </div>`;
@@ -162,7 +156,8 @@ function Dashboard({ site, onSignOut }) {
   const presence = usePresence(site.site_id);
   return html`<${Header} site=${site} state=${state} nav=${nav} onSignOut=${onSignOut} />
     <main class="page">${state.view === 'realtime' ? html`<${Realtime} site=${site} presence=${presence} />`
-      : html`<${MainView} site=${site} state=${state} nav=${nav} presence=${presence} />`}</main>`;
+      : state.view === 'insights' && !SHARED ? html`<${InsightsView} site=${site} state=${state} nav=${nav} />`
+        : html`<${MainView} site=${site} state=${state} nav=${nav} presence=${presence} />`}</main>`;
 }
 
 function App() {

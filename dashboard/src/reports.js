@@ -38,6 +38,16 @@ const EMPTY = {
   'event:name': "No custom events in this range. Send them with ut.track('signup', { plan: 'pro' }).",
 };
 
+// The page's filters as removable chips (the main and insights views).
+export function Chips({ filters, nav }) {
+  if (!filters.length) return null;
+  return html`<div class="chips" aria-label="Filters">${filters.map((f, i) => html`
+    <span class="chip" data-filter=${`${f[1]}|${f[0]}|${f[2][0]}`}>${dimensionName(f[1])} ${f[0] === 'is' ? 'is' : f[0]} <b>${f[2][0] || '(none)'}</b>
+      <button aria-label=${`Remove filter ${dimensionName(f[1])} ${f[2][0]}`}
+        onClick=${() => nav({ filters: filters.filter((_, j) => j !== i) })}>×</button></span>`)}
+    ${filters.length > 1 && html`<button class="link" onClick=${() => nav({ filters: [] })}>Clear all</button>`}</div>`;
+}
+
 // The engine's body for one tab of a card (the tests build the same bodies).
 export function reportQuery(base, dimension, columns, extra = []) {
   return { ...base, metrics: columns.map(([m]) => m), dimensions: [dimension], filters: [...base.filters, ...extra],

@@ -18,6 +18,19 @@ export function defaultInterval(period) {
   return DEFAULT_INTERVAL[period] || 'day';
 }
 
+const VIEWS = ['main', 'realtime', 'insights'];
+// The Insights view's own settings (each panel reads its keys; `step` repeats, one per funnel step).
+// A user id is never one of them: the page's URL reaches the server's (and any proxy's) access log.
+export const INSIGHT_KEYS = ['insight', 'funnel', 'window', 'order', 'unit', 'breakdown', 'cohort', 'return',
+  'rperiod', 'periods', 'runit', 'anchor', 'direction', 'depth', 'session'];
+
+function readInsights(p) {
+  const ins = {};
+  for (const k of INSIGHT_KEYS) if (p.has(k)) ins[k] = p.get(k);
+  if (p.has('step')) ins.step = p.getAll('step');
+  return ins;
+}
+
 export function readState() {
   const p = new URLSearchParams(location.search);
   const period = PERIODS.some(([k]) => k === p.get('period')) ? p.get('period') : '7d';
@@ -28,9 +41,9 @@ export function readState() {
     return dimension && op ? [op, dimension, [value.join('|')]] : null;
   }).filter(Boolean);
   return {
-    view: p.get('view') === 'realtime' ? 'realtime' : 'main', period, interval, filters,
+    view: VIEWS.includes(p.get('view')) ? p.get('view') : 'main', period, interval, filters,
     from: p.get('from') || '', to: p.get('to') || '', compare: p.get('compare') === '1',
-    metric: p.get('metric') || 'visitors',
+    metric: p.get('metric') || 'visitors', ins: readInsights(p),
   };
 }
 
@@ -46,6 +59,10 @@ export function writeState(s) {
   p.set('interval', s.interval);
   if (s.metric !== 'visitors') p.set('metric', s.metric);
   for (const [op, dimension, [value]] of s.filters) p.append('f', `${dimension}|${op}|${value}`);
+  if (s.view === 'insights') {
+    for (const k of INSIGHT_KEYS) if (s.ins[k] !== undefined && s.ins[k] !== '') p.set(k, s.ins[k]);
+    for (const step of s.ins.step || []) p.append('step', step);
+  }
   history.pushState(null, '', `${location.pathname}?${p}${location.hash}`);
 }
 

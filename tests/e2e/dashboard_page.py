@@ -2,6 +2,7 @@
 data-raw and data-dimension / data-value), how the page must format a number in en-US, and the
 query API answers and seed counts the screen is compared with."""
 
+import math
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -46,7 +47,7 @@ def en_us(metric: str, value) -> str:
     if metric in ("bounce_rate", "conversion_rate"):
         return f"{round(value, 1):,g}%"
     if metric == "visit_duration":
-        s = round(value)
+        s = math.floor(value + 0.5)  # JavaScript's Math.round: halves up (Python's round() halves to even)
         return f"{s}s" if s < 60 else f"{s // 60}m {s % 60:02d}s"
     if metric == "views_per_visit":
         return f"{round(value, 2):,g}"

@@ -90,3 +90,23 @@ def send_browser(client, domain: str, pairs: list[tuple[str, dict]]) -> int:
         assert resp.status_code == 202, resp.text
         accepted += resp.json()["accepted"]
     return accepted
+
+
+def returning_visits(events: list[dict], domain: str, *, now: datetime, users: int = 12) -> list[dict]:
+    """Later visits of the first `users` users who signed up, for retention and journeys: each
+    comes back 7 days after its signup (every third one also 15 days after), when that is before
+    `now`: a pageview of /docs, then /pricing a minute later, from another address (so another
+    visitor and another visit, as on another day's network)."""
+    out = []
+    signups = [e for e in events if e["eventName"] == "signup"][:users]
+    for n, signup in enumerate(signups):
+        for days in (7, 15) if n % 3 == 0 else (7,):
+            start = datetime.fromisoformat(signup["timestamp"]) + timedelta(days=days, hours=1)
+            if start > now - timedelta(minutes=10):
+                continue
+            ip = f"81.2.69.{200 + len(out) // 2}"
+            for m, page in enumerate(("/docs", "/pricing")):
+                out.append({"userId": signup["userId"], "eventName": "pageview", "ip": ip,
+                            "userAgent": signup["userAgent"], "url": f"https://{domain}{page}", "referrer": "",
+                            "timestamp": _iso(start + timedelta(minutes=m))})
+    return out

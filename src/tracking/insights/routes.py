@@ -11,6 +11,7 @@ from core.http.auth import owned_site_id, read_access
 from core.http.responses import ErrorResponse
 from core.tenancy.service import SiteInfo, TenancyService
 from tracking.insights.schemas import (
+    DEFAULT_WINDOW_S,
     FUNNEL_EXAMPLES,
     FunnelAnswer,
     FunnelCreate,
@@ -60,6 +61,13 @@ def _filters(value: str) -> list[Any]:
     return parsed
 
 
+def _funnel_query(**fields) -> FunnelQuery:
+    try:
+        return FunnelQuery(**fields)
+    except ValueError as exc:  # pydantic's message without its "1 validation error" headline
+        raise InsightsError(str(exc).split("\n", 1)[-1].strip()) from exc
+
+
 def _run(call):
     try:
         return call()
@@ -85,6 +93,34 @@ def create_funnel(body: Annotated[FunnelCreate, Body(openapi_examples=FUNNEL_EXA
 def list_funnels(site_id: str = Depends(owned_site_id),
                  service: FunnelService = Depends(Provide["insights.funnels"])) -> list[FunnelOut]:
     return service.list(site_id)
+
+
+# Before `/funnels/{funnel_id}`, which would otherwise take "analytics" for an id. A GET, because it
+# only reads: the dashboard's signed-in cookie may call it (cookies never reach a POST here).
+@router.get(f"{_SITE}/funnels/analytics", response_model=FunnelAnswer, responses=_ERRORS,
+            summary="An ad-hoc funnel, steps in the query string")
+@inject
+def adhoc_funnel_get(steps: str = Query(..., description='The steps as JSON, e.g. '
+                                        '`[{"page":"/pricing"},{"event":"signup","props":{"plan":"pro"}}]`.'),
+                     window_s: int = Query(DEFAULT_WINDOW_S, description="Conversion window, 60 s to 90 days."),
+                     order: str = Query("ordered", description="`ordered`, `strict` or `any`."),
+                     date_range: str = _RANGE, unit: str = Query("visitors", description="`visitors` or `users`."),
+                     entry: str = Query("first", description="`first` or `every`."),
+                     breakdown: str | None = Query(None, description="One query-engine dimension."),
+                     filters: str = _FILTERS, include_bots: bool = False,
+                     site: SiteInfo = Depends(owned_site),
+                     service: FunnelService = Depends(Provide["insights.funnels"])) -> FunnelAnswer:
+    """`POST …/funnels/analytics` as a read: the same answer, the body's fields as parameters."""
+    def run():
+        try:
+            parsed = json.loads(steps)
+        except ValueError as exc:
+            raise InsightsError(f"steps: not JSON ({exc})") from exc
+        query = _funnel_query(steps=parsed, window_s=window_s, order=order, date_range=_range(date_range),
+                              unit=unit, entry=entry, breakdown=breakdown, filters=_filters(filters),
+                              include_bots=include_bots)
+        return service.analyse(site, query)
+    return _run(run)
 
 
 @router.get(f"{_SITE}/funnels/{{funnel_id}}", response_model=FunnelOut, responses=_ERRORS, summary="One funnel")
@@ -120,12 +156,9 @@ def funnel_analytics(funnel_id: int = Path(...), date_range: str = _RANGE,
     and average seconds to convert. See the README's "Insights" for what counts as a conversion."""
     def run():
         saved = service.get(site.id, funnel_id)
-        try:
-            query = FunnelQuery(steps=saved.steps, window_s=saved.window_s, order=saved.order,
-                                date_range=_range(date_range), unit=unit, entry=entry, breakdown=breakdown,
-                                filters=_filters(filters), include_bots=include_bots)
-        except ValueError as exc:
-            raise InsightsError(str(exc).split("\n", 1)[-1].strip()) from exc
+        query = _funnel_query(steps=saved.steps, window_s=saved.window_s, order=saved.order,
+                              date_range=_range(date_range), unit=unit, entry=entry, breakdown=breakdown,
+                              filters=_filters(filters), include_bots=include_bots)
         return service.analyse(site, query)
     return _run(run)
 

@@ -3,7 +3,7 @@ seeded visits, driven in Debian's Chromium. Every number on screen is read by it
 data-raw and compared with what `POST /api/v2/query` answers for the same body, and the seeded
 pageviews with a count made here from the seed itself.
 
-One service and one seed for the whole module (the tests run in file order and share it):
+One service and one seed (conftest.py) for the whole package; the tests run in file order and share it:
 sign-in and the cookie, headline numbers and report rows, filtering by a click and removing the
 chip, the date picker and the comparison, the live count moving within 2 s of a pageview (SSE, no
 reload), screenshots (light, dark, 390 px, realtime, saved to tests/artifacts/dashboard/), a share
@@ -13,18 +13,11 @@ link that reads but cannot write, and sign-out. Reading the screen is in dashboa
 import json
 import re
 import time
-from datetime import UTC, datetime
 
-import pytest
-from playwright.sync_api import sync_playwright
-
-from core.config.settings import Settings
-from tests.browser import launch
 from tests.e2e.dashboard_page import (
     ARTIFACTS,
     FIRST_TABS,
     HEADLINE,
-    TZ,
     WRITE_ROUTES,
     check_headline,
     headline_on_screen,
@@ -35,54 +28,8 @@ from tests.e2e.dashboard_page import (
     rows_on_screen,
     seeded_pageviews,
 )
-from tests.e2e.dashboard_seed import seeded_events, send, send_browser, shop_and_vitals
-from tests.e2e.harness import Service, wait_for
-
-
-@pytest.fixture(scope="module")
-def dash(tmp_path_factory):
-    from tests.geoip_db import build
-
-    root = tmp_path_factory.mktemp("dashboard")
-    svc = Service(Settings(data_dir=root / "data", database_url="", redis_url="", clickhouse_url=""),
-                  root / "service.log")
-    svc.env["UT_GEOIP_DB"] = str(build(root / "geo" / "test-city.mmdb"))
-    # Answers of open ranges are cached 10 s: the page and this test would each see a different
-    # moment once the live pageview arrives. Uncached, both read the store as it is.
-    svc.env["UT_QUERY_CACHE_OPEN_TTL_S"] = "0"
-    svc.utrack("migrate")
-    svc.site = svc.create_site(domain="demo.example", timezone=TZ)
-    svc.start()
-    svc.events = seeded_events("demo.example", visits=160, days=40, now=datetime.now(UTC))
-    with svc.client() as client:
-        assert send(client, svc.site["secret_key"], svc.events) == len(svc.events)
-        resp = client.post(f"/api/v1/sites/{svc.site['site_id']}/goals", json={"event_name": "signup"},
-                           headers=key(svc))
-        assert resp.status_code == 201, resp.text
-        resp = client.post(f"/api/v1/sites/{svc.site['site_id']}/funnels", headers=key(svc), json={
-            "name": "Pricing to signup", "steps": [{"page": "/pricing"}, {"event": "signup"}]})
-        assert resp.status_code == 201, resp.text
-        svc.funnel_id = resp.json()["id"]
-        shop = shop_and_vitals(svc.site["site_id"], "demo.example")
-        assert send_browser(client, "demo.example", shop) == len(shop)
-        pageviews = sum(e["eventName"] == "pageview" for e in svc.events)
-        stored = wait_for(lambda: query(svc, client, ["pageviews"], "all")["results"][0]["metrics"][0] == pageviews)
-        assert stored, "the seeded pageviews never all arrived"
-        orders = wait_for(lambda: client.get("/api/v1/ecommerce/overview", headers=key(svc), params={
-            "site_id": svc.site["site_id"], "from": local_days(1)[0], "to": local_days(1)[1]}).json()["orders"] == 2)
-        assert orders, "the seeded orders never arrived"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        svc.browser = launch(playwright)
-        svc.context = svc.browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-        svc.page = svc.context.new_page()
-        svc.console = []
-        svc.page.on("console", lambda m: svc.console.append(m.text) if m.type == "error" else None)
-        svc.page.on("pageerror", lambda e: svc.console.append(str(e)))
-        yield svc
-        svc.browser.close()
-    svc.stop()
-
+from tests.e2e.dashboard_seed import send
+from tests.e2e.harness import wait_for
 
 
 def test_signed_out_the_dashboard_queries_answer_401(dash):
