@@ -6,6 +6,7 @@ import signal
 import sys
 
 import typer
+from pydantic import ValidationError
 
 from bootstrap import log_secrets, preflight
 from core.buffer.disk_log import BufferLocked
@@ -37,6 +38,7 @@ def serve(host: str = typer.Option(None, help="Interface to bind (default UT_HOS
     from bootstrap.log_secrets import uvicorn_log_config
 
     settings = Settings()
+    preflight.settings_usable(settings)
     preflight.secret_key_set(settings)
     preflight.data_dir_free(settings)
     pending = _migrate_for_serve(settings) if migrate_first else None
@@ -57,6 +59,7 @@ def worker(once: bool = typer.Option(False, help="Drain the buffer once, then ex
     from core.di.container import close_core, start_core
 
     settings = Settings(worker_enabled=False)
+    preflight.settings_usable(settings)
     preflight.secret_key_set(settings)
     preflight.data_dir_free(settings)
     if not settings.redis_url:
@@ -81,6 +84,7 @@ def worker(once: bool = typer.Option(False, help="Drain the buffer once, then ex
 def migrate() -> None:
     """Apply the transactional (Alembic) and analytics (ClickHouse) migrations."""
     settings = Settings()
+    preflight.settings_usable(settings)
     preflight.data_dir_free(settings)
     typer.echo(json.dumps(_migrate(settings)))
 
@@ -387,8 +391,14 @@ def main() -> None:
         cli()
     except KeyboardInterrupt:
         sys.exit(130)
+    except preflight.BadSettings as exc:
+        _fail(str(exc), 2)
     except preflight.Refused as exc:
         _fail(str(exc))
+    except ValidationError as exc:  # a UT_* value pydantic refused, read by any command: one line, no traceback
+        if not preflight.is_settings_error(exc):
+            raise
+        _fail(preflight.settings_message(exc), 2)
     except BufferLocked:  # lost a race the preflight check could not see: the same one line
         _fail(preflight.lock_conflict_message(Settings()))
 

@@ -2,16 +2,76 @@
 
 A traceback is the wrong answer to a configuration mistake: the operator has to scroll through 60
 lines to find the one that matters. These run before anything is opened, and the CLI turns a
-`Refused` into that line on stderr and exit code 1.
+`Refused` into that line on stderr and exit code 1 (2 for `BadSettings`, as for a usage error).
 """
 
 import fcntl
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
 
 from core.config.settings import DEV_SECRET_KEY, Settings
+from core.http.context import parse_networks
 
 
 class Refused(RuntimeError):
     """Why the command does not start, and how to fix it: printed as `error: <message>`."""
+
+
+class BadSettings(Refused):
+    """A setting that cannot be used (exit code 2): the variable, and what is wrong with it."""
+
+
+def is_settings_error(exc: ValidationError) -> bool:
+    """Whether pydantic refused core's or a module's settings (every one is `<Something>Settings`)."""
+    return exc.title.endswith("Settings")
+
+
+def settings_message(exc: ValidationError) -> str:
+    """One line naming each refused variable (every setting is `UT_<FIELD>`); never the value, which
+    may be a secret."""
+    problems = [f"UT_{str(e['loc'][0]).upper() if e['loc'] else '?'}: {e['msg']}" for e in exc.errors()]
+    return "invalid settings: " + "; ".join(problems)
+
+
+def settings_usable(settings: Settings) -> None:
+    """What pydantic cannot see in a string setting, caught before anything opens it: a store URL
+    no client can use, a proxy list that is not CIDRs (which failed every request, not the start).
+    The modules' settings are read last (it imports every module): otherwise their errors came
+    after the migrations."""
+    if settings.database_url:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            make_url(settings.database_url).get_dialect().import_dbapi()  # the driver must be installed too
+        except (ArgumentError, NoSuchModuleError, ValueError, ImportError):
+            scheme = settings.database_url.split(":", 1)[0][:40]
+            raise BadSettings(f"UT_DATABASE_URL: no database driver for {scheme!r}; use "
+                              "postgresql+psycopg://user:password@host:5432/db, or leave it empty for the "
+                              "embedded SQLite file") from None
+    for name, url, schemes, example in (
+            ("UT_REDIS_URL", settings.redis_url, ("redis", "rediss", "unix"), "redis://host:6379/0"),
+            ("UT_CLICKHOUSE_URL", settings.clickhouse_url, ("clickhouse",), "clickhouse://host:9000/db")):
+        if url and _scheme(url) not in schemes:
+            raise BadSettings(f"{name}: expected a URL like {example}, or empty for the embedded store")
+    try:
+        parse_networks(settings.trusted_proxies)
+    except ValueError as exc:
+        raise BadSettings(f"UT_TRUSTED_PROXIES: {exc}; expected comma-separated CIDRs such as "
+                          "10.0.0.0/8,192.168.1.7") from None
+    from bootstrap.modules import installed_modules
+
+    for module in installed_modules():
+        if module.settings is not None:
+            module.settings()  # a refused value raises pydantic's ValidationError: main() makes it one line
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
 
 
 def lock_conflict_message(settings: Settings) -> str:
