@@ -14,7 +14,10 @@ _STREAMS = ("/presence/stream", "/events/stream", "/events/ws")  # long-lived: l
 
 
 def _under(path: str, prefix: str) -> bool:
-    return path == prefix.rstrip("/") or path.startswith(prefix if prefix.endswith("/") else prefix + "/")
+    """`/events/` covers what is below it; `/presence` itself and what is below it."""
+    if prefix.endswith("/"):
+        return path.startswith(prefix)
+    return path == prefix or path.startswith(prefix + "/")
 
 
 def is_api(path: str) -> bool:
