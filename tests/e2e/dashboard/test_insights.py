@@ -91,6 +91,22 @@ def test_a_saved_and_an_ad_hoc_funnel_show_the_seeds_conversions(dash, page):
     assert len(groups) > 1 and sum(groups) == counts[0]
 
 
+def test_the_filter_chips_apply_to_the_funnel(dash, page):
+    first, last = local_days(DAYS)
+    page.goto(f"{dash.url}/?view=insights&period=28d&unit=users&f=visit:country|is|GB")
+    assert " ".join(page.inner_text(".chip").split()).startswith("Country is GB")
+    gb = [e for e in dash.events if e["ip"].startswith("81.2.69.")]  # GB in tests/geoip_db.py
+    counts = truth.funnel(gb, ["page:/pricing", "event:signup"], first, last)
+    assert 0 < counts[0] < truth.funnel(dash.events, ["page:/pricing", "event:signup"], first, last)[0]
+    want = [["page:/pricing", counts[0]], ["event:signup", counts[1]]]
+    assert shown_eventually(lambda: [s[:2] for s in steps_on_screen(page)], want) == want
+    page.click(".chip button")  # removing the chip brings every country back
+    page.wait_for_url(lambda u: "f=" not in u)
+    counts = truth.funnel(dash.events, ["page:/pricing", "event:signup"], first, last)
+    want = [["page:/pricing", counts[0]], ["event:signup", counts[1]]]
+    assert shown_eventually(lambda: [s[:2] for s in steps_on_screen(page)], want) == want
+
+
 def test_the_ad_hoc_funnel_route_reads_for_the_owner_only_and_names_bad_input(dash):
     url = f"/api/v1/sites/{dash.site['site_id']}/funnels/analytics"
     with dash.client() as client:
