@@ -48,10 +48,11 @@ def _auth_is_enforced(http: httpx.Client, a: dict, b: dict) -> str:
     """Returns a share token of site a, after checking who may read what."""
     params = {"site_id": a["site_id"]}
     assert http.get("/presence", params=params).status_code == 401
-    assert http.get("/presence", params=params, headers={"X-API-Key": b["secret_key"]}).status_code == 403
+    # Another site's secret key: that site only, so this one reads as unknown (no existence leak).
+    assert http.get("/presence", params=params, headers={"X-API-Key": b["secret_key"]}).status_code == 404
     assert http.get("/presence", params=params, headers={"X-API-Key": a["public_key"]}).status_code == 403
     assert http.post(f"/api/v1/sites/{a['site_id']}/share-tokens", json={"label": "tv"},
-                     headers={"X-API-Key": b["secret_key"]}).status_code == 403
+                     headers={"X-API-Key": b["secret_key"]}).status_code == 404
     created = http.post(f"/api/v1/sites/{a['site_id']}/share-tokens", json={"label": "tv"},
                         headers={"X-API-Key": a["secret_key"]})
     assert created.status_code == 201, created.text

@@ -1,5 +1,5 @@
 """`POST /api/v2/query` over real HTTP: the same numbers as /api/v1/stats/aggregate, 400s that
-name the bad part and the valid choices, 401/403 for missing or foreign keys."""
+name the bad part and the valid choices, 401/403/404 for missing, public or foreign keys."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -45,4 +45,4 @@ def test_query_matches_aggregate_and_refuses_bad_input(service):
         assert error({"metrics": ["visits"]}, 403, headers={"X-API-Key": site["public_key"]}) if "public_key" in site \
             else True
         other = service.create_site(domain="other.example", timezone="UTC")
-        assert "does not belong" in error({"metrics": ["visits"]}, 403, headers={"X-API-Key": other["secret_key"]})
+        assert "unknown site" in error({"metrics": ["visits"]}, 404, headers={"X-API-Key": other["secret_key"]})

@@ -15,8 +15,9 @@ description; the `Security` parameters put the key schemes and the scope in its 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from fastapi import FastAPI, HTTPException, Path, Query, Request, Security
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Security
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPBearer
 from starlette.requests import HTTPConnection
@@ -87,12 +88,15 @@ def readable_site(conn: HTTPConnection, site_id: str, *, scope: str = STATS_READ
     return site
 
 
-def _marked(dependency: Callable, scope: str, cookies: tuple[str, ...] | None) -> Callable:
+def declare_scope(dependency: Callable, scope: str, cookies: tuple[str, ...] | None) -> Callable:
+    """Marks a dependency that checks `scope` itself (e.g. one that also takes a share token), so
+    `describe_scopes` documents it like the factories' own."""
     dependency.required_scope = scope  # read by describe_scopes
     dependency.session_powers = SESSION_POWERS[scope] if cookies is None else cookies
     return dependency
 
 
+@cache  # one dependency object per scope: FastAPI then runs it once per request
 def requires(scope: str) -> Callable[..., Principal]:
     """For routes of the organisation (no site): the key's principal."""
     def dependency(request: Request, _key: str | None = Security(API_KEY, scopes=[scope]),
@@ -100,9 +104,10 @@ def requires(scope: str) -> Callable[..., Principal]:
         principal = authorize(request, scope, None).principal
         assert principal is not None
         return principal
-    return _marked(dependency, scope, ())
+    return declare_scope(dependency, scope, ())
 
 
+@cache
 def site_in_path(scope: str, *, cookies: tuple[str, ...] | None = None) -> Callable[..., SiteInfo]:
     """For `/api/v1/sites/{site_id}/…` routes: the site, checked."""
     def dependency(request: Request, site_id: str = SITE_ID_PATH,
@@ -111,18 +116,20 @@ def site_in_path(scope: str, *, cookies: tuple[str, ...] | None = None) -> Calla
         site = authorize(request, scope, site_id, cookies=cookies).site
         assert site is not None
         return site
-    return _marked(dependency, scope, cookies)
+    return declare_scope(dependency, scope, cookies)
 
 
+@cache
 def site_id_in_path(scope: str, *, cookies: tuple[str, ...] | None = None) -> Callable[..., str]:
     """`site_in_path`, answering the site id only (most routes need no more)."""
     def dependency(request: Request, site_id: str = SITE_ID_PATH,
                    _key: str | None = Security(API_KEY, scopes=[scope]),
                    _bearer=Security(BEARER, scopes=[scope])) -> str:
         return authorize(request, scope, site_id, cookies=cookies).site.id  # type: ignore[union-attr]
-    return _marked(dependency, scope, cookies)
+    return declare_scope(dependency, scope, cookies)
 
 
+@cache
 def site_in_query(scope: str, *, cookies: tuple[str, ...] | None = None) -> Callable[..., SiteInfo]:
     """For routes naming the site as `?site_id=` (the v1 stats, the seed's aliases)."""
     def dependency(request: Request, site_id: str = SITE_ID_QUERY,
@@ -131,7 +138,18 @@ def site_in_query(scope: str, *, cookies: tuple[str, ...] | None = None) -> Call
         site = authorize(request, scope, site_id, cookies=cookies).site
         assert site is not None
         return site
-    return _marked(dependency, scope, cookies)
+    return declare_scope(dependency, scope, cookies)
+
+
+@cache
+def site_in_body(scope: str) -> Callable[..., Callable[[str], SiteInfo]]:
+    """For a read whose site is named in its JSON body (the query engine's POST): a checker to call
+    with that id once the body is parsed; cookies are accepted as for a GET (it changes nothing)."""
+    def dependency(request: Request, _key: str | None = Security(API_KEY, scopes=[scope]),
+                   _bearer=Security(BEARER, scopes=[scope])) -> Callable[[str], SiteInfo]:
+        return lambda site_id: readable_site(request, site_id, scope=scope)
+    dependency.any_method = True  # cookies read through it whatever the method (describe_scopes)
+    return declare_scope(dependency, scope, None)
 
 
 def _ingest_site(request: Request, site_id: str | None) -> str:
@@ -151,32 +169,33 @@ async def ingest_site(request: Request, site_id: str | None = Query(
     return await store_call(request, _ingest_site, request, site_id)
 
 
-_marked(ingest_site, INGEST, ())
+declare_scope(ingest_site, INGEST, ())
 
 
-def describe_scopes(app: FastAPI) -> None:
+def describe_scopes(router: APIRouter) -> None:
     """Appends "Needs the `scope` scope" (and which session cookies stand in) to the OpenAPI
-    description of every route that declares one; a route that declares none is left as it is."""
-    for route in app.routes:
+    description of every route of `router` that declares one (idempotent: routers are shared by
+    every app built in the process); a route that declares none is left as it is."""
+    for route in router.routes:
         if not isinstance(route, APIRoute):
             continue
         found = _declared(route.dependant)
         if found is None or "Needs the `" in (route.description or ""):
             continue
-        scope, powers = found
+        scope, powers, any_method = found
         line = f"Needs the `{scope}` scope (an organisation key that has it, or the site's secret key)."
-        if powers:
+        if powers and (any_method or route.methods <= SAFE_METHODS):
             names = " or ".join({OWNER: "the dashboard's sign-in", SHARE: "a share link's"}[p] + " cookie"
                                 for p in powers)
-            line += f" On GET, {names} also reads."
+            line += f" With no key, {names} also reads."
         route.description = f"{route.description}\n\n{line}".strip()
 
 
-def _declared(dependant) -> tuple[str, tuple[str, ...]] | None:
+def _declared(dependant) -> tuple[str, tuple[str, ...], bool] | None:
     for dep in dependant.dependencies:
         scope = getattr(dep.call, "required_scope", None)
         if scope is not None:
-            return scope, dep.call.session_powers
+            return scope, dep.call.session_powers, getattr(dep.call, "any_method", False)
         found = _declared(dep)
         if found is not None:
             return found

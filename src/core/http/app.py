@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 
 from core.di.container import CoreContainer, start_core
 from core.http import collect, goals, ops, query, server_api, stats
+from core.http.access import describe_scopes
 from core.http.body_schemas import add_body_schemas
 from core.http.cors import CollectCors
 from core.http.errors import use_error_schemas, validation_error_body
@@ -26,8 +27,10 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """First-party, privacy-first web and e-commerce analytics.
 
 * **collect**: browser endpoints (`site_id` names the site; the request origin must be allowed).
-* **server ingest**: `POST /api/v1/events` with the site's secret key.
-* **stats**: read with the site's secret key (`X-API-Key` or `Authorization: Bearer`).
+* **server ingest**: `POST /api/v1/events` with a key of the `ingest` scope.
+* **everything else** names the scope it needs (`stats:read`, `sites:write`, `org:admin`): send an
+  organisation key (`uk_…`, `utrack keys create`) or the site's secret key (`sk_…`, every scope of
+  its site) in `X-API-Key` or `Authorization: Bearer`. The dashboard's cookies read.
 
 Accepted events (202) are durably buffered before the answer and counted exactly once.
 """
@@ -69,6 +72,7 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
     app.state.trusted_proxies = core.settings().trusted_proxies  # read by core.http.context.client_ip
     for router in (collect.router, server_api.router, stats.router, query.router, goals.router, ops.router,
                    *routers):
+        describe_scopes(router)  # "Needs the `scope` scope" in each route's OpenAPI description
         app.include_router(router)
     app.state.core = core  # for the async resolvers of the hot path (core.http.deps)
     app.state.store_calls = StoreCalls(timeout_s=core.settings().store_timeout_s,

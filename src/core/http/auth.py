@@ -1,14 +1,13 @@
-"""API-key checks: the secret key authenticates servers and grants read access to its site.
+"""Where a request's credentials come from: the presented key, and the browser's session cookies.
 
-Keys come in `X-API-Key` or `Authorization: Bearer`. 401 means no or unknown key; 403 means a
-real key that may not do this (a public key reading stats, or another site's key).
+Keys come in `X-API-Key` or `Authorization: Bearer`; what a key may do is decided in
+core.http.access (scopes), the one check every route declares.
 
 A browser reads with a session cookie instead (the dashboard: signed in with the secret key, or
 opened from a share link), never with a key it would have to keep in script-readable storage.
-A cookie only ever reads: it is accepted by `read_access` on GET/HEAD, by `readable_site` (the
-query engine's POST, which changes nothing) and, for an owner's sign-in only, by `owned_site_id`
-on GET (the goals list). Writes and server ingest take the key alone, so a forged cross-site
-request has nothing to ride on even where SameSite=Strict is not enforced.
+A cookie only ever reads (core.http.access.SESSION_POWERS: GET/HEAD, and the query engine's POST,
+which changes nothing). Writes and server ingest take a key alone, so a forged cross-site request
+has nothing to ride on even where SameSite=Strict is not enforced.
 """
 
 import base64
@@ -19,13 +18,10 @@ import json
 import time
 from dataclasses import dataclass
 
-from dependency_injector.wiring import Provide, inject
-from fastapi import Depends, HTTPException, Path, Query, Request, Response
+from fastapi import HTTPException, Request, Response
 from starlette.requests import HTTPConnection
 
 from core.http.context import parse_networks
-from core.http.store_calls import store_call
-from core.tenancy.service import SiteInfo, TenancyService
 
 OWNER, SHARE = "owner", "share"
 COOKIES = {OWNER: "ut_session", SHARE: "ut_share"}  # two names: opening a share link keeps a sign-in
@@ -126,58 +122,3 @@ def presented_key(request: HTTPConnection) -> str:
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
         key = value.strip() if scheme.lower() == "bearer" else ""
     return key
-
-
-def _secret_owner(request: Request, tenancy: TenancyService) -> str:
-    key = presented_key(request)
-    if not key:
-        raise HTTPException(401, "missing API key: send X-API-Key or Authorization: Bearer (or sign in at /)")
-    owner = tenancy.key_owner(key)
-    if owner is None:
-        raise HTTPException(401, "unknown API key")
-    site_id, kind = owner
-    if kind != "secret":
-        raise HTTPException(403, "this endpoint needs the site's secret key, not its public key")
-    return site_id
-
-
-def _check_owner(owner: str, site_id: str) -> None:
-    if owner != site_id:
-        raise HTTPException(403, "this key does not belong to the requested site")
-
-
-async def secret_key_site(request: Request) -> str:
-    """The site whose secret key was presented. Async, the lookup in a store thread: this guards the
-    hot `POST /api/v1/events`, which must answer 503 in time when the database hangs."""
-    return await store_call(request, _secret_owner, request, request.app.state.core.tenancy())
-
-
-@inject
-def owned_site_id(request: Request, site_id: str = Path(..., description="The site to act on."),
-                  tenancy: TenancyService = Depends(Provide["core.tenancy"])) -> str:
-    """The `{site_id}` of a `/api/v1/sites/{site_id}/…` route, when the presented secret key is that
-    site's own: the one owner check of every per-site route. On GET, an owner's signed-in session
-    cookie also reads (the dashboard's goals list); a share link's never does."""
-    if request.method in SAFE_METHODS and session_reads(request, site_id, (OWNER,)):
-        return site_id
-    _check_owner(_secret_owner(request, tenancy), site_id)
-    return site_id
-
-
-@inject
-def read_access(request: Request, site_id: str = Query(..., description="The site to read."),
-                tenancy: TenancyService = Depends(Provide["core.tenancy"])) -> SiteInfo:
-    """The site named by `site_id`, if the presented key (or, on GET, a session cookie) may read it."""
-    writes = getattr(request, "method", "GET") not in SAFE_METHODS  # a WebSocket has no method: it reads
-    return readable_site(request, tenancy, site_id, writes=writes)
-
-
-def readable_site(request: HTTPConnection, tenancy: TenancyService, site_id: str, *,
-                  writes: bool = False) -> SiteInfo:
-    """`read_access` for a site named elsewhere than the query string (e.g. a JSON body)."""
-    if writes or not session_reads(request, site_id, (OWNER, SHARE)):
-        _check_owner(_secret_owner(request, tenancy), site_id)
-    site = tenancy.site(site_id)
-    if site is None:
-        raise HTTPException(404, f"unknown site {site_id!r}")
-    return site

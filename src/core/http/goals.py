@@ -1,19 +1,22 @@
 """`/api/v1/sites/{site_id}/goals`: the site's goals, counted by `POST /api/v2/query` as the
-`event:goal` dimension and filter and the `conversion_rate` metric. All need the site's secret key."""
+`event:goal` dimension and filter and the `conversion_rate` metric. All need the `sites:write` scope
+(the list also opens to the dashboard's sign-in)."""
 
 from typing import Annotated
 
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Response
 
-from core.http.auth import owned_site_id
+from core.http.access import site_id_in_path
 from core.http.responses import ErrorResponse
 from core.query.goals import Goal, GoalError, GoalNotFound, GoalService
 from core.query.schemas import GOAL_EXAMPLES, GoalCreate, GoalOut
+from core.tenancy.scopes import SITES_WRITE
 
 router = APIRouter(prefix="/api/v1/sites/{site_id}/goals", tags=["stats"])
-_ERRORS = {401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}}
+_ERRORS = {401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
 GOALS = Provide["core.goals"]
+WRITE = Depends(site_id_in_path(SITES_WRITE))
 
 
 def _out(goal: Goal) -> GoalOut:
@@ -26,7 +29,7 @@ def _out(goal: Goal) -> GoalOut:
              responses={**_ERRORS, 400: {"model": ErrorResponse}})
 @inject
 def create_goal(body: Annotated[GoalCreate, Body(openapi_examples=GOAL_EXAMPLES)],
-                site_id: str = Depends(owned_site_id), goals: GoalService = Depends(GOALS)) -> GoalOut:
+                site_id: str = WRITE, goals: GoalService = Depends(GOALS)) -> GoalOut:
     """Either `event_name` (a custom event) or `page_path` (pageviews whose whole path matches;
     `*` matches any characters, `/` included), with an optional `display_name`. Counts events
     already stored too: goals are applied when a query runs."""
@@ -38,15 +41,15 @@ def create_goal(body: Annotated[GoalCreate, Body(openapi_examples=GOAL_EXAMPLES)
 
 @router.get("", response_model=list[GoalOut], responses=_ERRORS, summary="The site's goals")
 @inject
-def list_goals(site_id: str = Depends(owned_site_id), goals: GoalService = Depends(GOALS)) -> list[GoalOut]:
+def list_goals(site_id: str = WRITE, goals: GoalService = Depends(GOALS)) -> list[GoalOut]:
     """Every goal of the site, oldest first."""
     return [_out(g) for g in goals.for_site(site_id)]
 
 
 @router.delete("/{goal_id}", status_code=204, response_class=Response, summary="Delete a goal",
-               responses={**_ERRORS, 404: {"model": ErrorResponse}})
+               responses=_ERRORS)
 @inject
-def delete_goal(goal_id: int = Path(..., description="The goal's id."), site_id: str = Depends(owned_site_id),
+def delete_goal(goal_id: int = Path(..., description="The goal's id."), site_id: str = WRITE,
                 goals: GoalService = Depends(GOALS)) -> Response:
     """Removes the goal; no stored event changes."""
     try:

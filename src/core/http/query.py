@@ -1,16 +1,18 @@
 """`POST /api/v2/query`: the Stats API v2 (Plausible's shape), one engine for every number."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
 
-from core.http.auth import readable_site
+from core.http.access import site_in_body
 from core.http.responses import ErrorResponse
 from core.query.plan import QueryError
 from core.query.schemas import EXAMPLES, QueryRequest, QueryResponse
 from core.query.service import QueryService
-from core.tenancy.service import TenancyService
+from core.tenancy.scopes import STATS_READ
+from core.tenancy.service import SiteInfo
 
 router = APIRouter(prefix="/api/v2", tags=["stats"])
 
@@ -21,13 +23,13 @@ router = APIRouter(prefix="/api/v2", tags=["stats"])
                         401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
 @inject
 def query(request: Request, body: Annotated[QueryRequest, Body(openapi_examples=EXAMPLES)],
-          tenancy: TenancyService = Depends(Provide["core.tenancy"]),
+          readable: Callable[[str], SiteInfo] = Depends(site_in_body(STATS_READ)),
           engine: QueryService = Depends(Provide["core.query"])) -> QueryResponse:
-    """Metrics × dimensions × filters over a date range, with the site's secret key. `visit:*`
-    dimensions are properties of the visit (its first event), `event:*` of each event; an event
+    """Metrics × dimensions × filters over a date range, with a `stats:read` key or a session
+    cookie. `visit:*` dimensions are properties of the visit (its first event), `event:*` of each event; an event
     filter on a visit metric keeps the visits that contain a matching event. See the README's
     "Stats API v2" for every definition."""
-    site = readable_site(request, tenancy, body.site_id)
+    site = readable(body.site_id)
     try:
         return engine.run(site=site, request=body)
     except QueryError as exc:

@@ -1,8 +1,9 @@
-"""Server-to-server ingestion: `POST /api/v1/events` with the site's secret key.
+"""Server-to-server ingestion: `POST /api/v1/events` with a key of the `ingest` scope (the site's
+secret key, or an organisation key; `?site_id=` names the site when the key reaches several).
 
 Takes one event or an array of up to `UT_MAX_SERVER_BATCH_EVENTS` in the seed format
 (`userId`, `eventName`, `timestamp`, `properties`). When `X-Signature: sha256=<hex>` is sent, it
-must be the HMAC-SHA256 of the raw body under the secret key, proving the body was not altered.
+must be the HMAC-SHA256 of the raw body under the presented key, proving the body was not altered.
 The key lookup and the ingest call each run off the event loop (core.http.store_calls).
 """
 
@@ -12,7 +13,8 @@ import hmac
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from core.config.settings import Settings
-from core.http.auth import presented_key, secret_key_site
+from core.http.access import ingest_site
+from core.http.auth import presented_key
 from core.http.body import parse_json, read_body
 from core.http.body_schemas import json_body
 from core.http.collect import answer
@@ -31,9 +33,9 @@ _EXAMPLE = {"userId": "u_42", "eventName": "purchase", "timestamp": "2026-05-01T
 
 
 @router.post("/events", status_code=202, response_model=CollectResponse,
-             responses={**COLLECT_400, **errors(401, 403, 413, 503)}, summary="Send events from your server",
+             responses={**COLLECT_400, **errors(401, 403, 404, 413, 503)}, summary="Send events from your server",
              openapi_extra=json_body("ServerEvents", example=_EXAMPLE))
-async def server_events(request: Request, site_id: str = Depends(secret_key_site),
+async def server_events(request: Request, site_id: str = Depends(ingest_site),
                         ingest: IngestService = Depends(ingest_service),
                         settings: Settings = Depends(current_settings)) -> Response:
     """One event object or an array of them; `userId` and `eventName` are required.

@@ -6,22 +6,24 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from core.analytics.time_range import InvalidRange, UtcRange, local_days_to_utc
-from core.http.auth import read_access
+from core.http.access import site_in_query
 from core.query import catalogue as cat
 from core.query.plan import QueryError
 from core.query.schemas import QueryRequest
 from core.query.service import QueryService
+from core.tenancy.scopes import STATS_READ
 from core.tenancy.service import SiteInfo
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 
 FROM = Query(..., alias="from", description="First day, in the site's time zone (YYYY-MM-DD).")
 TO = Query(..., alias="to", description="Last day, inclusive, in the site's time zone.")
+READ = Depends(site_in_query(STATS_READ))  # every report: `stats:read`, or a session cookie
 INCLUDE_BOTS = Query(False, description="Count events from bots (crawlers, headless browsers, monitors) too; "
                      "by default they are stored but left out of every number.")
 
 
-def report_window(date_from: date = FROM, date_to: date = TO, site: SiteInfo = Depends(read_access)) -> UtcRange:
+def report_window(date_from: date = FROM, date_to: date = TO, site: SiteInfo = READ) -> UtcRange:
     """The UTC bounds of a report's local days; 400 for a reversed or too long range."""
     try:
         return local_days_to_utc(date_from, date_to, site.timezone)
@@ -53,7 +55,7 @@ def _ask(engine: QueryService, site: SiteInfo, date_from: date, date_to: date, i
 
 @router.get("/aggregate", response_model=dict[str, int | float], summary="Headline numbers")
 @inject
-def aggregate(site: SiteInfo = Depends(read_access), date_from: date = FROM, date_to: date = TO,
+def aggregate(site: SiteInfo = READ, date_from: date = FROM, date_to: date = TO,
               include_bots: bool = INCLUDE_BOTS,
               engine: QueryService = Depends(Provide["core.query"])) -> dict[str, int | float]:
     """`pageviews`, `visitors` (unique daily visitor hashes), `visits`, `bounce_rate`,
@@ -68,7 +70,7 @@ def aggregate(site: SiteInfo = Depends(read_access), date_from: date = FROM, dat
 @inject
 def breakdown(prop: str = Query(..., alias="property", description="What to break down by: "
                                 + ", ".join(PROPERTIES) + "."),
-              limit: int = Query(10, ge=1, le=1000), site: SiteInfo = Depends(read_access),
+              limit: int = Query(10, ge=1, le=1000), site: SiteInfo = READ,
               date_from: date = FROM, date_to: date = TO, include_bots: bool = INCLUDE_BOTS,
               engine: QueryService = Depends(Provide["core.query"])) -> list[dict]:
     """Rows of `{<property>: value, "visitors", "visits", "pageviews", "events", "bounce_rate",

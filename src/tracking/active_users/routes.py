@@ -7,12 +7,15 @@ from collections.abc import AsyncIterator
 
 import anyio
 from dependency_injector.wiring import Provide, inject
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, WebSocket
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, Security, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse
 from sse_starlette.sse import SendTimeoutError
 
-from core.http.auth import SHARE, issue_session, owned_site_id, read_access
+from core.http.access import API_KEY, BEARER, SESSION_POWERS, declare_scope, readable_site, site_id_in_path
+from core.http.auth import SHARE, issue_session
+from core.http.errors import answers, errors
+from core.tenancy.scopes import SITES_WRITE, STATS_READ
 from core.tenancy.service import SiteInfo, TenancyService
 from tracking.active_users.schemas import (
     LiveEvent,
@@ -32,7 +35,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["real time"])
 
 TOKEN = Query(None, description="A share token of this site (read-only). Browsers' EventSource and WebSocket "
-                                "cannot send headers; otherwise send the secret key in `X-API-Key`.")
+                                "cannot send headers; otherwise send a `stats:read` key in `X-API-Key`.")
 LAST_ID = Header(None, alias="Last-Event-ID", description="Sent by EventSource when it reconnects.")
 BACKLOG = Query(10, ge=0, le=100, description="Recent events sent first when not resuming.")
 
@@ -40,7 +43,7 @@ BACKLOG = Query(10, ge=0, le=100, description="Recent events sent first when not
 def _authorize(conn: Request | WebSocket, site_id: str, token: str | None, tenancy: TenancyService,
                tokens: ShareTokenService) -> SiteInfo:
     if not token:
-        return read_access(conn, site_id, tenancy=tenancy)  # the secret key, in a header
+        return readable_site(conn, site_id)  # a key in a header, or a session cookie
     owner = tokens.site_of(token)
     if owner is None:
         raise HTTPException(401, "unknown share token")
@@ -52,12 +55,19 @@ def _authorize(conn: Request | WebSocket, site_id: str, token: str | None, tenan
     return site
 
 
+@answers(401, 403, 404)  # no key (or an unknown share token), another site's token, no such site
 @inject
 def live_reader(request: Request, site_id: str = Query(..., description="The site to read."), token: str | None = TOKEN,
                 tenancy: TenancyService = Depends(Provide["core.tenancy"]),
-                tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"])) -> SiteInfo:
-    """The site, if the secret key or a share token of it was presented."""
+                tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"]),
+                _key: str | None = Security(API_KEY, scopes=[STATS_READ]),
+                _bearer=Security(BEARER, scopes=[STATS_READ])) -> SiteInfo:
+    """The site, if a `stats:read` key, a session cookie or a share token of it was presented."""
     return _authorize(request, site_id, token, tenancy, tokens)
+
+
+declare_scope(live_reader, STATS_READ, SESSION_POWERS[STATS_READ])
+WRITE = Depends(site_id_in_path(SITES_WRITE))
 
 
 def _sse_doc(model: type) -> dict:
@@ -168,9 +178,9 @@ def _described(info: TokenInfo) -> dict:
 @router.post("/api/v1/sites/{site_id}/share-tokens", status_code=201, response_model=ShareTokenCreated,
              summary="Create a read-only share token")
 @inject
-def create_share_token(body: ShareTokenCreate | None = None, site_id: str = Depends(owned_site_id),
+def create_share_token(body: ShareTokenCreate | None = None, site_id: str = WRITE,
                        tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"])) -> ShareTokenCreated:
-    """Needs the site's secret key. The token (shown only here) reads this site's presence and live
+    """The token (shown only here) reads this site's presence and live
     feed, as `?token=`, and opens its dashboard read-only at `/share#<token>`; it writes nothing."""
     info, token = tokens.create(site_id=site_id, label=body.label if body else "")
     return ShareTokenCreated(**_described(info), token=token)
@@ -179,19 +189,20 @@ def create_share_token(body: ShareTokenCreate | None = None, site_id: str = Depe
 @router.get("/api/v1/sites/{site_id}/share-tokens", response_model=list[ShareTokenInfo],
             summary="List share tokens")
 @inject
-def list_share_tokens(site_id: str = Depends(owned_site_id),
+def list_share_tokens(site_id: str = WRITE,
                       tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"]),
                       ) -> list[ShareTokenInfo]:
-    """The site's share tokens (stored hashed: only their prefix is shown). Needs the secret key."""
+    """The site's share tokens (stored hashed: only their prefix is shown)."""
     return [ShareTokenInfo(**_described(i)) for i in tokens.list(site_id=site_id)]
 
 
 @router.delete("/api/v1/sites/{site_id}/share-tokens/{token_id}", status_code=204, response_class=Response,
+               responses=errors(404),
                summary="Revoke a share token")
 @inject
-def revoke_share_token(token_id: int, site_id: str = Depends(owned_site_id),
+def revoke_share_token(token_id: int, site_id: str = WRITE,
                        tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"])) -> Response:
-    """Stops working at once on this process, within 5 s on the others. Needs the secret key."""
+    """Stops working at once on this process, within 5 s on the others."""
     if not tokens.revoke(site_id=site_id, token_id=token_id):
         raise HTTPException(404, "no such share token for this site")
     return Response(status_code=204)

@@ -4,10 +4,11 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from core.analytics.time_range import UtcRange
-from core.http.auth import owned_site_id, read_access
+from core.http.access import site_id_in_path, site_in_query
 from core.http.collect import collect_one  # the one browser collect route, shared with core
 from core.http.responses import CollectResponse, ErrorResponse
 from core.http.stats import INCLUDE_BOTS, report_window
+from core.tenancy.scopes import SITES_WRITE, STATS_READ
 from core.tenancy.service import SiteInfo
 from tracking.ecommerce.schemas.reports import (
     BreakdownRow,
@@ -28,7 +29,8 @@ from tracking.ecommerce.service.reports import (
 router = APIRouter(tags=["ecommerce"])
 
 _COLLECT_ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 413: {"model": ErrorResponse}}
-_READ_ERRORS = {400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}}
+_READ_ERRORS = {400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
+                404: {"model": ErrorResponse}}
 _PURCHASE_EXAMPLE = {
     "site_id": "site_0123456789abcdef", "name": "purchase", "url": "https://shop.example/thank-you",
     "event_id": "0b7e3c1e-2f4d-4e43-9b0a-8f1f3c2d4e5a",
@@ -36,6 +38,8 @@ _PURCHASE_EXAMPLE = {
                   "items": [{"item_id": "SKU-1", "item_name": "Mug", "price": "27.45", "quantity": 2}]},
 }
 REPORTS = Provide["ecommerce.reports"]
+READ = Depends(site_in_query(STATS_READ))
+WRITE = Depends(site_id_in_path(SITES_WRITE))
 
 
 @router.post("/collect/ecommerce", status_code=202, response_model=CollectResponse, responses=_COLLECT_ERRORS,
@@ -52,7 +56,7 @@ async def collect_ecommerce(request: Request) -> Response:
 @router.put("/api/v1/sites/{site_id}/currency-rates", response_model=CurrencySettings, responses=_READ_ERRORS,
             summary="Set the site's reporting currency and conversion rates")
 @inject
-def put_currency_rates(update: CurrencyRatesUpdate, site_id: str = Depends(owned_site_id),
+def put_currency_rates(update: CurrencyRatesUpdate, site_id: str = WRITE,
                        currency: CurrencyService = Depends(Provide["ecommerce.currency"])) -> CurrencySettings:
     """Replaces the site's reporting currency and rates: `{"reporting_currency": "EUR", "rates": {"USD":
     "0.92"}}` means revenue is reported in EUR and one USD is worth 0.92 EUR. `"reporting_currency":
@@ -66,7 +70,7 @@ def put_currency_rates(update: CurrencyRatesUpdate, site_id: str = Depends(owned
 @router.get("/api/v1/sites/{site_id}/currency-rates", response_model=CurrencySettings, responses=_READ_ERRORS,
             summary="The site's reporting currency and conversion rates")
 @inject
-def get_currency_rates(site_id: str = Depends(owned_site_id),
+def get_currency_rates(site_id: str = WRITE,
                        currency: CurrencyService = Depends(Provide["ecommerce.currency"])) -> CurrencySettings:
     """The site's own settings (`reporting_currency: null`: no choice, see PUT) and the configured
     defaults they fall back to."""
@@ -76,7 +80,7 @@ def get_currency_rates(site_id: str = Depends(owned_site_id),
 @router.get("/api/v1/ecommerce/overview", response_model=Overview, responses=_READ_ERRORS,
             summary="Revenue, orders, AOV, conversion rate, refunds")
 @inject
-def overview(site: SiteInfo = Depends(read_access), period: UtcRange = Depends(report_window),
+def overview(site: SiteInfo = READ, period: UtcRange = Depends(report_window),
              include_bots: bool = INCLUDE_BOTS, reports: ReportsService = Depends(REPORTS)) -> Overview:
     """Money in the reporting currency: the site's choice; without one, the currency of the range's
     orders when they are all in one (`currency_source: orders`), else the configured default with
@@ -90,7 +94,7 @@ def overview(site: SiteInfo = Depends(read_access), period: UtcRange = Depends(r
 @inject
 def funnel(funnel_window: str = Query("session", alias="window", pattern=r"^(session|\d{1,4})$", description=(
                "`session`: the steps in order within one session; or a number of minutes from the first step.")),
-           site: SiteInfo = Depends(read_access), period: UtcRange = Depends(report_window),
+           site: SiteInfo = READ, period: UtcRange = Depends(report_window),
            include_bots: bool = INCLUDE_BOTS, reports: ReportsService = Depends(REPORTS)) -> Funnel:
     """Visitors reaching each step after all earlier ones, in order, with drop-off and conversion."""
     minutes = None if funnel_window == "session" else int(funnel_window)
@@ -102,7 +106,7 @@ def funnel(funnel_window: str = Query("session", alias="window", pattern=r"^(ses
 @router.get("/api/v1/ecommerce/products", response_model=list[ProductRow], responses=_READ_ERRORS,
             summary="Per item: views, add-to-cart rate, purchases, revenue")
 @inject
-def products(limit: int = Query(50, ge=1, le=1000), site: SiteInfo = Depends(read_access),
+def products(limit: int = Query(50, ge=1, le=1000), site: SiteInfo = READ,
              period: UtcRange = Depends(report_window), include_bots: bool = INCLUDE_BOTS,
              reports: ReportsService = Depends(REPORTS)) -> list[ProductRow]:
     """Items by revenue (then views), revenue net of refunded lines, in the reporting currency (the
@@ -114,7 +118,7 @@ def products(limit: int = Query(50, ge=1, le=1000), site: SiteInfo = Depends(rea
             summary="Revenue by source, channel, device or country")
 @inject
 def breakdown(prop: str = Query(..., alias="property", description=f"One of: {', '.join(BREAKDOWN_PROPERTIES)}."),
-              limit: int = Query(10, ge=1, le=1000), site: SiteInfo = Depends(read_access),
+              limit: int = Query(10, ge=1, le=1000), site: SiteInfo = READ,
               period: UtcRange = Depends(report_window), include_bots: bool = INCLUDE_BOTS,
               reports: ReportsService = Depends(REPORTS)) -> list[BreakdownRow]:
     """Orders and revenue per value of the order's attribution, in the overview's reporting currency;

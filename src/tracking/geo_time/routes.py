@@ -4,8 +4,9 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends
 
 from core.analytics.time_range import UtcRange
-from core.http.auth import read_access
+from core.http.access import site_in_query
 from core.http.stats import INCLUDE_BOTS, report_window
+from core.tenancy.scopes import STATS_READ
 from core.tenancy.service import SiteInfo
 from tracking.geo_time.schemas import HeatmapCell
 from tracking.geo_time.service.heatmap import HeatmapService
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 
 @router.get("/heatmap", response_model=list[HeatmapCell], summary="Pageviews by local weekday and hour")
 @inject
-def heatmap(site: SiteInfo = Depends(read_access), window: UtcRange = Depends(report_window),
+def heatmap(site: SiteInfo = Depends(site_in_query(STATS_READ)), window: UtcRange = Depends(report_window),
             include_bots: bool = INCLUDE_BOTS,
             service: HeatmapService = Depends(Provide["geo_time.heatmap"])) -> list[HeatmapCell]:
     """One cell per (weekday, hour) that had pageviews, in the visitor's own time zone (the site's

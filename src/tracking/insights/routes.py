@@ -1,5 +1,6 @@
-"""HTTP routes of insights: parse, call the service, return the response model. All need the
-site's secret key. Bad input is a 400 naming the problem; an unknown funnel is a 404."""
+"""HTTP routes of insights: parse, call the service, return the response model. Saved funnels need
+the `sites:write` scope, the analyses `stats:read` (or the dashboard's sign-in). Bad input is a 400
+naming the problem; an unknown funnel is a 404."""
 
 import json
 from typing import Annotated, Any
@@ -7,9 +8,11 @@ from typing import Annotated, Any
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Response
 
-from core.http.auth import owned_site_id, read_access
+from core.http.access import site_id_in_path, site_in_path, site_in_query
+from core.http.auth import OWNER
 from core.http.responses import ErrorResponse
-from core.tenancy.service import SiteInfo, TenancyService
+from core.tenancy.scopes import SITES_WRITE, STATS_READ
+from core.tenancy.service import SiteInfo
 from tracking.insights.schemas import (
     DEFAULT_WINDOW_S,
     FUNNEL_EXAMPLES,
@@ -38,13 +41,10 @@ _RANGE = Query("30d", description="day, 7d, 28d, 30d, month, 6mo, 12mo, year, al
 _FILTERS = Query("[]", description='Query-engine filters as JSON, e.g. `[["is","visit:country",["DE"]]]`.')
 
 
-@inject
-def owned_site(site_id: str = Depends(owned_site_id),
-               tenancy: TenancyService = Depends(Provide["core.tenancy"])) -> SiteInfo:
-    site = tenancy.site(site_id)
-    if site is None:
-        raise HTTPException(404, f"unknown site {site_id!r}")
-    return site
+# The analyses read one site's numbers: `stats:read`, or the dashboard's sign-in on GET (a share
+# link's cookie never reached insights, and still does not).
+owned_site = site_in_path(STATS_READ, cookies=(OWNER,))
+WRITE = Depends(site_id_in_path(SITES_WRITE))
 
 
 def _range(value: str) -> str | list[str]:
@@ -81,7 +81,7 @@ def _run(call):
              summary="Save a funnel")
 @inject
 def create_funnel(body: Annotated[FunnelCreate, Body(openapi_examples=FUNNEL_EXAMPLES)],
-                  site_id: str = Depends(owned_site_id),
+                  site_id: str = WRITE,
                   service: FunnelService = Depends(Provide["insights.funnels"])) -> FunnelOut:
     """A name, 2-10 steps (each an `event` name or a `page` path pattern, with optional exact
     `props`), the conversion window (`window_s`, 60 s to 90 days, default 1 day) and the `order`."""
@@ -90,7 +90,7 @@ def create_funnel(body: Annotated[FunnelCreate, Body(openapi_examples=FUNNEL_EXA
 
 @router.get(f"{_SITE}/funnels", response_model=list[FunnelOut], responses=_ERRORS, summary="The site's funnels")
 @inject
-def list_funnels(site_id: str = Depends(owned_site_id),
+def list_funnels(site_id: str = WRITE,
                  service: FunnelService = Depends(Provide["insights.funnels"])) -> list[FunnelOut]:
     return service.list(site_id)
 
@@ -125,7 +125,7 @@ def adhoc_funnel_get(steps: str = Query(..., description='The steps as JSON, e.g
 
 @router.get(f"{_SITE}/funnels/{{funnel_id}}", response_model=FunnelOut, responses=_ERRORS, summary="One funnel")
 @inject
-def get_funnel(funnel_id: int = Path(...), site_id: str = Depends(owned_site_id),
+def get_funnel(funnel_id: int = Path(...), site_id: str = WRITE,
                service: FunnelService = Depends(Provide["insights.funnels"])) -> FunnelOut:
     return _run(lambda: service.get(site_id, funnel_id))
 
@@ -133,7 +133,7 @@ def get_funnel(funnel_id: int = Path(...), site_id: str = Depends(owned_site_id)
 @router.delete(f"{_SITE}/funnels/{{funnel_id}}", status_code=204, response_class=Response, responses=_ERRORS,
                summary="Delete a funnel")
 @inject
-def delete_funnel(funnel_id: int = Path(...), site_id: str = Depends(owned_site_id),
+def delete_funnel(funnel_id: int = Path(...), site_id: str = WRITE,
                   service: FunnelService = Depends(Provide["insights.funnels"])) -> Response:
     _run(lambda: service.delete(site_id, funnel_id))
     return Response(status_code=204)
@@ -239,7 +239,7 @@ def paths(event: str | None = Query(None, description="Anchor: an event name."),
 @inject
 def event_metrics(event: str = Query(..., description="An event name; `pageview` for pageviews."),
                   interval: str = Query("daily", description="hourly, daily, weekly or monthly."),
-                  date_range: str = _RANGE, site: SiteInfo = Depends(read_access),
+                  date_range: str = _RANGE, site: SiteInfo = Depends(site_in_query(STATS_READ)),
                   service: EventMetrics = Depends(Provide["insights.metrics"])) -> MetricsAnswer:
     """Exactly `POST /api/v2/query` with metrics `events, visitors`, dimension `time:<interval>` and
     filter `["is", "event:name", [event]]`; every bucket of the range, empty ones as zeros."""

@@ -6,11 +6,12 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
 
 from core.analytics.time_range import UtcRange
-from core.http.auth import read_access
+from core.http.access import site_in_query
 from core.http.stats import FROM, TO, report_window
 from core.query.plan import QueryError
 from core.query.schemas import QueryRequest
 from core.query.service import QueryService
+from core.tenancy.scopes import SITES_WRITE, STATS_READ
 from core.tenancy.service import SiteInfo
 from tracking.sessions.schemas import (
     PageEngagement,
@@ -24,6 +25,7 @@ from tracking.sessions.service.site_settings import SiteSettingsService
 from tracking.sessions.service.stats import INTERVALS, METRICS
 
 router = APIRouter(tags=["sessions"])
+READ = Depends(site_in_query(STATS_READ))
 
 
 @router.get("/api/v1/stats/timeseries", response_model=Timeseries, response_model_exclude_none=True,
@@ -32,7 +34,7 @@ router = APIRouter(tags=["sessions"])
 def timeseries(interval: str = Query("day", description="`hour`, `day`, `week` or `month`."),
                metrics: str = Query("pageviews,visitors", description=f"Comma-separated: {', '.join(METRICS)}."),
                include_bots: bool = Query(False, description="Count bots' events and sessions too."),
-               site: SiteInfo = Depends(read_access), date_from: date = FROM, date_to: date = TO,
+               site: SiteInfo = READ, date_from: date = FROM, date_to: date = TO,
                engine: QueryService = Depends(Provide["core.query"])) -> Timeseries:
     """One point per bucket from `from` to `to` (local days, inclusive), empty buckets as zeros:
     the query engine's `time:<interval>` over visits, so every number of a bucket belongs to the
@@ -60,7 +62,7 @@ def timeseries(interval: str = Query("day", description="`hour`, `day`, `week` o
 @router.get("/api/v1/stats/engagement", response_model=list[PageEngagement],
             summary="Time on page and scroll depth per page")
 @inject
-def engagement(limit: int = Query(10, ge=1, le=1000), site: SiteInfo = Depends(read_access),
+def engagement(limit: int = Query(10, ge=1, le=1000), site: SiteInfo = READ,
                window: UtcRange = Depends(report_window),
                service: EngagementService = Depends(Provide["sessions.engagement"])) -> list[PageEngagement]:
     """From `engagement` events: mean engaged time and scroll depth per page, and the share of page
@@ -70,7 +72,7 @@ def engagement(limit: int = Query(10, ge=1, le=1000), site: SiteInfo = Depends(r
 
 @router.get("/api/v1/sessions/settings", response_model=SessionSettings, summary="The site's session timeout")
 @inject
-def get_settings(site: SiteInfo = Depends(read_access),
+def get_settings(site: SiteInfo = READ,
                  service: SiteSettingsService = Depends(Provide["sessions.site_settings"])) -> SessionSettings:
     """The inactivity timeout that splits this site's sessions, and whether it is the site's own."""
     minutes, overridden = service.timeout_min(site.id)
@@ -79,7 +81,7 @@ def get_settings(site: SiteInfo = Depends(read_access),
 
 @router.put("/api/v1/sessions/settings", response_model=SessionSettings, summary="Set the site's session timeout")
 @inject
-def put_settings(update: SessionSettingsUpdate = Body(...), site: SiteInfo = Depends(read_access),
+def put_settings(update: SessionSettingsUpdate = Body(...), site: SiteInfo = Depends(site_in_query(SITES_WRITE)),
                  service: SiteSettingsService = Depends(Provide["sessions.site_settings"])) -> SessionSettings:
     """Give the site its own inactivity timeout (1–1440 minutes), or `null` to follow the default.
     Applies to events processed from then on (workers pick it up within 30 s); stored sessions stay."""

@@ -8,10 +8,11 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from core.analytics.time_range import UtcRange
-from core.http.auth import read_access
+from core.http.access import site_in_query
 from core.http.collect import collect_one  # the one browser collect route, shared with core
 from core.http.responses import CollectResponse, ErrorResponse
 from core.http.stats import report_window
+from core.tenancy.scopes import STATS_READ
 from core.tenancy.service import SiteInfo
 from tracking.web_vitals.schemas import GroupBy, VitalsReport
 from tracking.web_vitals.service import WebVitalsService
@@ -38,7 +39,7 @@ async def collect_vitals(request: Request) -> Response:
 @inject
 def vitals_report(by: GroupBy = Query("page", description="Group by `page` (pathname), `device` or `country`."),
                   limit: int = Query(100, ge=1, le=1000, description="Most groups, largest first."),
-                  site: SiteInfo = Depends(read_access), window: UtcRange = Depends(report_window),
+                  site: SiteInfo = Depends(site_in_query(STATS_READ)), window: UtcRange = Depends(report_window),
                   service: WebVitalsService = Depends(Provide["web_vitals.service"])) -> VitalsReport:
     """Per group and metric: p50, p75, p95 (numpy's default linear interpolation), the number of
     metric instances and the shares rated good / needs improvement / poor by Google's thresholds,

@@ -97,4 +97,4 @@ def test_destinations_run_status_aliases_and_no_credentials_anywhere(service, s3
             assert secret not in where
     assert client.delete(f"{base}/{dest['id']}").status_code == 204
     assert client.get(f"{base}/{dest['id']}").status_code == 404
-    assert client.get("/api/v1/sites/site_other/exports").status_code == 403
+    assert client.get("/api/v1/sites/site_other/exports").status_code == 404
