@@ -9,6 +9,11 @@ import typer
 from pydantic import ValidationError
 
 from bootstrap import log_secrets, preflight
+from bootstrap.cli_support import as_dict as _asdict
+from bootstrap.cli_support import core_container as _core
+from bootstrap.cli_support import fail as _fail
+from bootstrap.cli_support import modules_container as _modules
+from bootstrap.cli_tenancy import keys, orgs
 from core.buffer.disk_log import BufferLocked
 from core.config.settings import Settings
 
@@ -16,6 +21,8 @@ cli = typer.Typer(help="Universal Tracking: privacy-first web and e-commerce ana
                   no_args_is_help=True, add_completion=False)
 sites = typer.Typer(help="Manage sites and their API keys.", no_args_is_help=True)
 cli.add_typer(sites, name="sites")
+cli.add_typer(orgs, name="orgs")
+cli.add_typer(keys, name="keys")
 meta_capi = typer.Typer(help="Meta Conversions API forwarding (module meta_capi).", no_args_is_help=True)
 cli.add_typer(meta_capi, name="meta-capi")
 exports = typer.Typer(help="Raw event export to S3-compatible buckets or local directories (module export).",
@@ -355,35 +362,6 @@ def data_retention(site_id: str, days: int = typer.Option(None, help="Days of ev
     typer.echo(json.dumps({"site_id": site_id, "days": rights.retention(site_id)}))
 
 
-def _modules():
-    """The full container (core and every module), on an up-to-date transactional schema."""
-    from bootstrap.container import build_container
-    from bootstrap.modules import installed_modules
-
-    return build_container(_core().settings(), installed_modules())
-
-
-def _core():
-    """Core's container for site management; the transactional schema is brought up to date first
-    (idempotent), so `sites create` works on a fresh install before the first `serve`."""
-    from alembic import command
-    from dependency_injector import providers
-
-    from bootstrap.migrate import alembic_config
-    from core.di.container import CoreContainer
-
-    settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(settings), "heads")
-    return CoreContainer(settings=providers.Object(settings))
-
-
-def _asdict(obj) -> dict:
-    from dataclasses import asdict
-
-    return asdict(obj)
-
-
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     log_secrets.install()
@@ -401,8 +379,3 @@ def main() -> None:
         _fail(preflight.settings_message(exc), 2)
     except BufferLocked:  # lost a race the preflight check could not see: the same one line
         _fail(preflight.lock_conflict_message(Settings()))
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    sys.exit(code)
