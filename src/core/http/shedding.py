@@ -36,7 +36,7 @@ class StatsShedding:
         self._slots = anyio.Semaphore(concurrency)  # usable before the loop runs (anyio 4)
         self._queue_s, self._timeout_s = queue_s, timeout_s
         self._metrics = metrics
-        self._background: set[asyncio.Task] = set()  # answers past their timeout, still running
+        self._tasks: set[asyncio.Task] = set()  # requests running, answered or past their timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_shed(scope["path"]):
@@ -77,21 +77,17 @@ class StatsShedding:
                 first.set()
 
         task = asyncio.ensure_future(run())
+        self._tasks.add(task)  # a strong reference until it ends, whoever still waits for it
+        task.add_done_callback(self._tasks.discard)
         with anyio.move_on_after(self._timeout_s):
             await first.wait()
         if first.is_set():
             await task  # streams the rest of the answer; an error propagates as usual
             return
         timed_out = True
-        self._background.add(task)
-        task.add_done_callback(self._finished)
+        task.add_done_callback(_log_late_failure)
         await self._refuse(scope, receive, send, "timeout",
                            f"the request took longer than {self._timeout_s:g}s (UT_STATS_TIMEOUT_S); retry later")
-
-    def _finished(self, task: asyncio.Task) -> None:
-        self._background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("a read request that timed out failed later: %s", type(task.exception()).__name__)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, reason: str, detail: str) -> None:
         self._metrics.shed.labels(reason).inc()
@@ -99,3 +95,9 @@ class StatsShedding:
         response.headers["Retry-After"] = "1" if reason == "busy" else "5"
         await response(scope, receive, send)
 
+
+def _log_late_failure(task: asyncio.Task) -> None:
+    """Nobody awaits a request past its timeout: its error is said here (its type only: the
+    message could hold request data)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a read request that had timed out failed later: %s", type(task.exception()).__name__)
