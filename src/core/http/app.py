@@ -9,11 +9,11 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from core.di.container import CoreContainer, start_core
-from core.http import collect, goals, keys, ops, query, server_api, stats
+from core.http import collect, goals, ops, query, server_api, stats
 from core.http.access import describe_scopes
 from core.http.body_schemas import add_body_schemas
 from core.http.cors import CollectCors
-from core.http.errors import use_error_schemas, validation_error_body
+from core.http.errors import document_route_errors, use_error_schemas, validation_error_body
 from core.http.limits_openapi import document_limits
 from core.http.rate_limit import ApiRateLimit
 from core.http.request_metrics import RequestMetrics
@@ -70,9 +70,10 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
     app = FastAPI(title="Universal Tracking", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.trusted_proxies = core.settings().trusted_proxies  # read by core.http.context.client_ip
-    for router in (collect.router, server_api.router, stats.router, query.router, goals.router, keys.router,
-                   ops.router, *routers):
+    for router in (collect.router, server_api.router, stats.router, query.router, goals.router, ops.router,
+                   *routers):
         describe_scopes(router)  # "Needs the `scope` scope" in each route's OpenAPI description
+        document_route_errors(router.routes)  # the 400/401/403/404 its dependencies answer
         app.include_router(router)
     app.state.core = core  # for the async resolvers of the hot path (core.http.deps)
     app.state.store_calls = StoreCalls(timeout_s=core.settings().store_timeout_s,

@@ -5,13 +5,17 @@ what Plausible-style clients print, and what FastAPI's own HTTPException answers
 fails validation (422) adds `errors`, one `{loc, msg, type}` item per problem (FastAPI's items), so
 a client can point at the field; the collect routes' 400 adds the per-event `rejected` list.
 
-Routes document their errors with `responses=errors(401, 403, 404)`; the 422 of every route is
-documented by `use_error_schemas` (FastAPI adds its own 422 to any route with parameters, with an
-array `detail` this API never sends).
+Routes document the errors of their own code with `responses=errors(409)`. What their dependencies
+answer is added by `document_route_errors`, from the dependencies themselves, so a route cannot
+forget it; the 422 of every route by `use_error_schemas` (FastAPI adds its own 422 to any route with
+parameters, with an array `detail` this API never sends).
 """
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from core.http.responses import ErrorResponse, Rejection
@@ -61,6 +65,51 @@ COLLECT_400 = {400: {**ERRORS[400], "model": CollectRejected,
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """The documented answers for `codes`, for a route's or a router's `responses=`."""
     return {code: ERRORS[code] for code in codes}
+
+
+def answers(*codes: int) -> Callable[[Callable], Callable]:
+    """Marks a dependency with the error statuses it raises: every route that depends on it
+    (directly or through other dependencies) documents them."""
+    def mark(dependency: Callable) -> Callable:
+        dependency.documented_errors = codes
+        return dependency
+    return mark
+
+
+def _dependency_errors(dependant: Dependant) -> set[int]:
+    codes: set[int] = set()
+    for dep in dependant.dependencies:
+        codes.update(getattr(dep.call, "documented_errors", ()))
+        if getattr(dep.call, "required_scope", None) is not None:  # core.http.access.declare_scope
+            codes.update((401, 403))  # no or a bad key; a key without the scope
+            if any(p.name == "site_id" for p in (*dep.path_params, *dep.query_params)):
+                codes.add(404)  # a site that does not exist or that the key cannot reach
+        codes |= _dependency_errors(dep)
+    return codes
+
+
+def _all_query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for dep in dependant.dependencies:
+        names |= _all_query_names(dep)
+    return names
+
+
+def document_route_errors(routes: Iterable[object]) -> None:
+    """Adds to each route's documented answers the errors its dependencies raise (`answers`, and the
+    401/403/404 of the scope check), and the 400 of a report's date range: a route that takes
+    `from` and `to` refuses a reversed range or one outside the years the stores hold. A status the
+    route documents itself is left as it is."""
+    for route in routes:
+        if not isinstance(route, APIRoute):
+            continue
+        codes = _dependency_errors(route.dependant)
+        if {"from", "to"} <= _all_query_names(route.dependant):
+            codes.add(400)
+        documented = {str(code) for code in route.responses}
+        for code in sorted(codes):
+            if str(code) not in documented:
+                route.responses[code] = ERRORS[code]
 
 
 def validation_error_body(problems: list[dict[str, Any]]) -> dict[str, Any]:
