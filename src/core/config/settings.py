@@ -99,7 +99,9 @@ class Settings(BaseSettings):
     # Load shedding of the read and admin APIs (core.http.shedding), so reads never starve collect.
     stats_concurrency: int = Field(8, ge=1, le=32, description="Read/admin API requests served at once per "
                                    "process (below the 40 threads sync routes run in).")
-    stats_queue_s: float = Field(2.0, ge=0, description="Longest a read/admin request waits for a free slot "
+    stats_queue_length: int = Field(32, ge=0, description="Read/admin requests that may wait for a slot; "
+                                    "past that one answers 503 + Retry-After at once.")
+    stats_queue_s: float = Field(10.0, ge=0, description="Longest a read/admin request waits for a free slot "
                                  "before answering 503 + Retry-After.")
     stats_timeout_s: float = Field(30.0, gt=0, description="Longest a read/admin request may take to start "
                                    "its answer before answering 503 (its query finishes in the background, "

@@ -80,7 +80,8 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
                                        max_threads=core.settings().store_threads)
     settings = core.settings()
     # Innermost first: a flooding key gets its 429 before it may wait for a read slot.
-    app.add_middleware(StatsShedding, concurrency=settings.stats_concurrency, queue_s=settings.stats_queue_s,
+    app.add_middleware(StatsShedding, concurrency=settings.stats_concurrency,
+                       queue_length=settings.stats_queue_length, queue_s=settings.stats_queue_s,
                        timeout_s=settings.stats_timeout_s, metrics=core.metrics())
     app.add_middleware(ApiRateLimit, limits=core.rate_limits, metrics=core.metrics())
     app.add_middleware(CollectCors)

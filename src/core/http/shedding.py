@@ -7,7 +7,9 @@ recover, and collect's p99 went from 14 ms to 257 ms. The sync routes run in Sta
 
 So at most `UT_STATS_CONCURRENCY` API requests (core.http.api_routes) run at once. One that
 finds no free slot waits at most `UT_STATS_QUEUE_S` on the event loop (holding no thread), then
-answers 503 + Retry-After: the work refused is never started. One that has a slot but has not
+answers 503 + Retry-After: the work refused is never started. At most `UT_STATS_QUEUE_LENGTH`
+wait: past that a request is refused at once. So a dashboard's burst of a dozen queries waits its
+turn (long enough for slow queries), and a flood is turned away in microseconds. One that has a slot but has not
 started its answer within `UT_STATS_TIMEOUT_S` answers 503 too; its thread cannot be stopped
 (Python threads cannot be cancelled), so it runs to its end in a task of its own and keeps its
 slot until then: the limit bounds the work really running, not only the clients waiting.
@@ -30,11 +32,12 @@ log = logging.getLogger(__name__)
 
 
 class StatsShedding:
-    def __init__(self, app: ASGIApp, *, concurrency: int, queue_s: float, timeout_s: float,
+    def __init__(self, app: ASGIApp, *, concurrency: int, queue_length: int, queue_s: float, timeout_s: float,
                  metrics: Metrics) -> None:
         self.app = app
         self._slots = anyio.Semaphore(concurrency)  # usable before the loop runs (anyio 4)
-        self._queue_s, self._timeout_s = queue_s, timeout_s
+        self._queue_length, self._queue_s, self._timeout_s = queue_length, queue_s, timeout_s
+        self._waiting = 0  # on one event loop: a plain counter is exact
         self._metrics = metrics
         self._tasks: set[asyncio.Task] = set()  # requests running, answered or past their timeout
 
@@ -53,10 +56,16 @@ class StatsShedding:
             return True
         except anyio.WouldBlock:
             pass
-        with anyio.move_on_after(self._queue_s):
-            await self._slots.acquire()
-            return True
-        return False
+        if self._waiting >= self._queue_length:
+            return False  # a flood: refused at once, not after a wait that helps nobody
+        self._waiting += 1
+        try:
+            with anyio.move_on_after(self._queue_s):
+                await self._slots.acquire()
+                return True
+            return False
+        finally:
+            self._waiting -= 1
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         first = asyncio.Event()  # the answer started, or the request ended without one

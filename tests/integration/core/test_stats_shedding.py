@@ -1,5 +1,6 @@
 """Load shedding of the read APIs on the real app: past UT_STATS_CONCURRENCY a read waits
-UT_STATS_QUEUE_S then gets 503 + Retry-After (never a 500), one slower than UT_STATS_TIMEOUT_S
+UT_STATS_QUEUE_S then gets 503 + Retry-After (never a 500), at once past UT_STATS_QUEUE_LENGTH
+waiting, one slower than UT_STATS_TIMEOUT_S
 gets 503 while its query keeps its slot until it ends, and collect answers all the while, even
 with every thread of the pool the sync routes run in taken."""
 
@@ -83,6 +84,22 @@ def test_past_the_concurrency_limit_a_read_waits_briefly_then_gets_503_and_colle
         assert [f.result(timeout=10).status_code for f in running] == [200, 200]
         assert _query(client, site).status_code == 200  # the slots are free again
         assert _shed(client, "busy") == 1 and _shed(client, "timeout") == 0
+
+
+def test_past_the_queue_length_a_read_is_refused_at_once(shed_app):
+    app, engine, site = shed_app(stats_concurrency=1, stats_queue_length=1, stats_queue_s=5, stats_timeout_s=10)
+    with TestClient(app) as client, ThreadPoolExecutor(2) as pool:
+        running = pool.submit(_query, client, site)
+        assert engine.started.acquire(timeout=5)
+        queued = pool.submit(_query, client, site)
+        time.sleep(0.2)  # it waits in the queue's one place
+        began = time.monotonic()
+        refused = _query(client, site)
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
+        assert time.monotonic() - began < 1  # not after the 5 s queue time
+        engine.gate.set()
+        assert [running.result(timeout=10).status_code, queued.result(timeout=10).status_code] == [200, 200]
+        assert _shed(client, "busy") == 1
 
 
 def test_a_queued_read_gets_a_slot_freed_within_its_queue_time(shed_app):
