@@ -8,6 +8,7 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Response
 
 from core.http.access import site_id_in_path
+from core.http.ids import MAX_ROW_ID
 from core.http.responses import ErrorResponse
 from core.query.goals import Goal, GoalError, GoalNotFound, GoalService
 from core.query.schemas import GOAL_EXAMPLES, GoalCreate, GoalOut
@@ -49,7 +50,7 @@ def list_goals(site_id: str = WRITE, goals: GoalService = Depends(GOALS)) -> lis
 @router.delete("/{goal_id}", status_code=204, response_class=Response, summary="Delete a goal",
                responses=_ERRORS)
 @inject
-def delete_goal(goal_id: int = Path(..., description="The goal's id."), site_id: str = WRITE,
+def delete_goal(goal_id: int = Path(..., ge=1, le=MAX_ROW_ID, description="The goal's id."), site_id: str = WRITE,
                 goals: GoalService = Depends(GOALS)) -> Response:
     """Removes the goal; no stored event changes."""
     try:

@@ -15,6 +15,7 @@ from sse_starlette.sse import SendTimeoutError
 from core.http.access import API_KEY, BEARER, SESSION_POWERS, declare_scope, readable_site, site_id_in_path
 from core.http.auth import SHARE, issue_session
 from core.http.errors import answers, errors
+from core.http.ids import RowId
 from core.tenancy.scopes import SITES_WRITE, STATS_READ
 from core.tenancy.service import SiteInfo, TenancyService
 from tracking.active_users.schemas import (
@@ -200,7 +201,7 @@ def list_share_tokens(site_id: str = WRITE,
                responses=errors(404),
                summary="Revoke a share token")
 @inject
-def revoke_share_token(token_id: int, site_id: str = WRITE,
+def revoke_share_token(token_id: RowId, site_id: str = WRITE,
                        tokens: ShareTokenService = Depends(Provide["active_users.share_tokens"])) -> Response:
     """Stops working at once on this process, within 5 s on the others."""
     if not tokens.revoke(site_id=site_id, token_id=token_id):

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from core.analytics.time_range import EARLIEST, LATEST
 from core.http.access import site_id_in_path, site_in_query
 from core.http.auth import presented_key
+from core.http.ids import EventsId, RowId
 from core.http.responses import ErrorResponse
 from core.tenancy.scopes import ORG_ADMIN, SITES_WRITE, STATS_READ
 from core.tenancy.service import SiteInfo
@@ -87,7 +88,7 @@ def list_(site_id: str = WRITE,
 @router.get(SITE + "/exports/{destination_id}", response_model=ExportStatus, responses=_ERRORS,
             summary="A destination and its export status")
 @inject
-def status(destination_id: int, site_id: str = READ,
+def status(destination_id: RowId, site_id: str = READ,
            runs: ExportRuns = Depends(RUNS)) -> ExportStatus:
     """Settings, last success, last error, lag, and rows/bytes/files of the latest intervals."""
     return _status(runs, site_id, destination_id)
@@ -96,7 +97,7 @@ def status(destination_id: int, site_id: str = READ,
 @router.patch(SITE + "/exports/{destination_id}", response_model=DestinationOut, responses=_BAD,
               summary="Change a destination")
 @inject
-def update(destination_id: int, body: DestinationUpdate, site_id: str = WRITE,
+def update(destination_id: RowId, body: DestinationUpdate, site_id: str = WRITE,
            destinations: Destinations = Depends(DESTINATIONS)) -> DestinationOut:
     """Only the fields sent change. A failing destination is tried again at once."""
     try:
@@ -110,7 +111,7 @@ def update(destination_id: int, body: DestinationUpdate, site_id: str = WRITE,
 @router.delete(SITE + "/exports/{destination_id}", status_code=204, responses=_ERRORS,
                summary="Remove a destination")
 @inject
-def remove(destination_id: int, site_id: str = WRITE,
+def remove(destination_id: RowId, site_id: str = WRITE,
            destinations: Destinations = Depends(DESTINATIONS)) -> Response:
     """Stops its exports; what was exported stays in the bucket."""
     try:
@@ -123,7 +124,7 @@ def remove(destination_id: int, site_id: str = WRITE,
 @router.post(SITE + "/exports/{destination_id}/run", response_model=RunResult, responses=_ERRORS,
              summary="Export the due intervals now")
 @inject
-def run(destination_id: int, site_id: str = WRITE, runs: ExportRuns = Depends(RUNS),
+def run(destination_id: RowId, site_id: str = WRITE, runs: ExportRuns = Depends(RUNS),
         destinations: Destinations = Depends(DESTINATIONS)) -> RunResult:
     """Exports the intervals the write watermark has passed (at most 48 per call), ignoring a
     failure back-off; an interval still being written is never exported early."""
@@ -229,7 +230,7 @@ def events_recent(site: SiteInfo = READ_Q, limit: int = Query(20, ge=1, le=1000)
 @router.delete(SITE + "/visitors/{visitor_id}", response_model=Erased, responses=_ERRORS,
                summary="Delete a visitor's data (today's visitor id)")
 @inject
-def erase_visitor(visitor_id: int, request: Request, site_id: str = WRITE,
+def erase_visitor(visitor_id: EventsId, request: Request, site_id: str = WRITE,
                   rights: DataRights = Depends(RIGHTS)) -> Erased:
     """Every event with this visitor id in every module's tables; one audit row."""
     return Erased(site_id=site_id, scope="visitor", removed=rights.erase_visitor(site_id, visitor_id,
@@ -239,7 +240,7 @@ def erase_visitor(visitor_id: int, request: Request, site_id: str = WRITE,
 @router.delete(SITE + "/sessions/{session_id}", response_model=Erased, responses=_ERRORS,
                summary="Delete one session's data")
 @inject
-def erase_session(session_id: int, request: Request, site_id: str = WRITE,
+def erase_session(session_id: EventsId, request: Request, site_id: str = WRITE,
                   rights: DataRights = Depends(RIGHTS)) -> Erased:
     return Erased(site_id=site_id, scope="session", removed=rights.erase_session(site_id, session_id,
                                                                                  _requester(request)))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Respon
 
 from core.http.access import site_id_in_path, site_in_path, site_in_query
 from core.http.auth import OWNER
+from core.http.ids import MAX_UINT64, RowId
 from core.http.responses import ErrorResponse
 from core.tenancy.scopes import SITES_WRITE, STATS_READ
 from core.tenancy.service import SiteInfo
@@ -125,7 +126,7 @@ def adhoc_funnel_get(steps: str = Query(..., description='The steps as JSON, e.g
 
 @router.get(f"{_SITE}/funnels/{{funnel_id}}", response_model=FunnelOut, responses=_ERRORS, summary="One funnel")
 @inject
-def get_funnel(funnel_id: int = Path(...), site_id: str = WRITE,
+def get_funnel(funnel_id: RowId, site_id: str = WRITE,
                service: FunnelService = Depends(Provide["insights.funnels"])) -> FunnelOut:
     return _run(lambda: service.get(site_id, funnel_id))
 
@@ -133,7 +134,7 @@ def get_funnel(funnel_id: int = Path(...), site_id: str = WRITE,
 @router.delete(f"{_SITE}/funnels/{{funnel_id}}", status_code=204, response_class=Response, responses=_ERRORS,
                summary="Delete a funnel")
 @inject
-def delete_funnel(funnel_id: int = Path(...), site_id: str = WRITE,
+def delete_funnel(funnel_id: RowId, site_id: str = WRITE,
                   service: FunnelService = Depends(Provide["insights.funnels"])) -> Response:
     _run(lambda: service.delete(site_id, funnel_id))
     return Response(status_code=204)
@@ -142,7 +143,7 @@ def delete_funnel(funnel_id: int = Path(...), site_id: str = WRITE,
 @router.get(f"{_SITE}/funnels/{{funnel_id}}/analytics", response_model=FunnelAnswer, responses=_ERRORS,
             summary="A saved funnel's conversion, step by step")
 @inject
-def funnel_analytics(funnel_id: int = Path(...), date_range: str = _RANGE,
+def funnel_analytics(funnel_id: RowId, date_range: str = _RANGE,
                      unit: str = Query("visitors", description="`visitors` (daily hashes: within one day) or "
                                        "`users` (identified users only, across days)."),
                      entry: str = Query("first", description="`first`: one attempt per unit, from its first "
@@ -211,7 +212,7 @@ def user_journey(user_id: str = Path(..., max_length=200, description="Your user
 @router.get(f"{_SITE}/visits/{{session_id}}/timeline", response_model=JourneyAnswer, responses=_ERRORS,
             summary="One visit's events (anonymous traffic too)")
 @inject
-def visit_timeline(session_id: int = Path(..., ge=1, description="The visit's session id."),
+def visit_timeline(session_id: int = Path(..., ge=1, le=MAX_UINT64, description="The visit's session id."),
                    date_range: str = _RANGE, site: SiteInfo = Depends(owned_site),
                    service: JourneyService = Depends(Provide["insights.journeys"])) -> JourneyAnswer:
     return _run(lambda: service.for_visit(site, session_id, _range(date_range)))
