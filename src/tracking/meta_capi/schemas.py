@@ -3,6 +3,7 @@
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.http.datetimes import UtcDatetime
+from core.http.ids import MAX_INT32
 
 # Graph API version new pixels use: v21.0 (October 2024), stable for two years; a site sets its own.
 DEFAULT_GRAPH_VERSION = "v21.0"
@@ -31,8 +32,8 @@ class PixelUpdate(BaseModel):
         "Our event name -> Meta event name (standard or custom); replaces the stored mapping. "
         "Default: the standard mapping (README)."))
     ldu: bool | None = Field(None, description="Limited Data Use: sends data_processing_options [\"LDU\"].")
-    ldu_country: int | None = Field(None, description="0: Meta geolocates; 1: USA.")
-    ldu_state: int | None = Field(None, description="0: Meta geolocates; 1000: California, ...")
+    ldu_country: int | None = Field(None, ge=0, le=MAX_INT32, description="0: Meta geolocates; 1: USA.")
+    ldu_state: int | None = Field(None, ge=0, le=MAX_INT32, description="0: Meta geolocates; 1000: California, ...")
 
 
 class PixelSettings(BaseModel):
