@@ -9,8 +9,8 @@ import typer
 from pydantic import ValidationError
 
 from bootstrap import log_secrets, preflight
+from bootstrap.cli_sites import sites
 from bootstrap.cli_support import as_dict as _asdict
-from bootstrap.cli_support import core_container as _core
 from bootstrap.cli_support import fail as _fail
 from bootstrap.cli_support import modules_container as _modules
 from bootstrap.cli_tenancy import keys, orgs
@@ -19,7 +19,6 @@ from core.config.settings import Settings
 
 cli = typer.Typer(help="Universal Tracking: privacy-first web and e-commerce analytics.",
                   no_args_is_help=True, add_completion=False)
-sites = typer.Typer(help="Manage sites and their API keys.", no_args_is_help=True)
 cli.add_typer(sites, name="sites")
 cli.add_typer(orgs, name="orgs")
 cli.add_typer(keys, name="keys")
@@ -124,58 +123,6 @@ def _migrate(settings: Settings) -> dict:
     from bootstrap.migrate import migrate_all
 
     return migrate_all(settings)
-
-
-@sites.command("create")
-def sites_create(domain: str = typer.Option(..., help="The site's domain, e.g. example.com."),
-                 timezone: str = typer.Option("UTC", help="IANA time zone for reports."),
-                 origin: list[str] = typer.Option(None, help="Allowed origin (repeat); "
-                                                  "default: the domain and its subdomains."),
-                 dnt_policy: str = typer.Option("count_anonymously", help="How DNT: 1 / Sec-GPC: 1 are honoured: "
-                                                "ignore, count_anonymously (random visitor id, country "
-                                                "only) or drop."),
-                 currency: str = typer.Option(None, help="ISO 4217 currency the shop's revenue is reported in "
-                                              "(module ecommerce). Without it: the orders' currency when "
-                                              "they are all in one, else UT_ECOMMERCE_REPORTING_CURRENCY.")) -> None:
-    """Create a site; prints JSON with site_id, public_key and secret_key (shown only once). Sign in
-    to the dashboard (`/` of the service) with the secret key."""
-    from core.tenancy.service import TenancyError
-    from tracking.ecommerce.service.currency import UnknownCurrency, currency_code
-
-    try:  # checked before the site exists, so a typo creates nothing
-        code = currency_code(currency) if currency is not None else None
-    except UnknownCurrency as exc:
-        _fail(f"--currency: {exc}", 2)
-    container = _modules() if code else None
-    try:
-        tenancy = container.core.tenancy() if container else _core().tenancy()
-        created = tenancy.create_site(domain=domain, timezone=timezone, allowed_origins=list(origin or []) or None,
-                                      dnt_policy=dnt_policy)
-    except TenancyError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    shown = _asdict(created)
-    if container:
-        shown["reporting_currency"] = container.ecommerce.currency().choose(created.site_id, code).reporting_currency
-    typer.echo(json.dumps(shown, indent=2))
-    settings = Settings()
-    typer.echo(f"dashboard: open http://{settings.host}:{settings.port}/ and sign in with the secret_key", err=True)
-
-
-@sites.command("list")
-def sites_list() -> None:
-    """List sites (keys are stored hashed and cannot be shown)."""
-    container = _core()
-    typer.echo(json.dumps([_asdict(s) for s in container.tenancy().list_sites()], indent=2))
-
-
-@sites.command("forget-user-ids")
-def sites_forget_user_ids(site_id: str) -> None:
-    """Delete the site's user-id secret: every stored user pseudonym becomes unlinkable to any id
-    (journeys of past users can no longer be looked up); the next identified event gets a new one."""
-    container = _core()
-    deleted = container.pseudonyms().forget(site_id)
-    typer.echo(json.dumps({"site_id": site_id, "secret_deleted": deleted}))
 
 
 @meta_capi.command("set")

@@ -17,7 +17,7 @@ from core.di.container import CoreContainer
 from core.modules import Hooks, Subscription, TrackingModule
 
 _LISTS = ("edge_sinks", "event_types", "batch_processors", "background_tasks", "lifecycle", "erasers",
-          "query_metrics")
+          "query_metrics", "site_settings")
 
 
 @dataclass

@@ -31,6 +31,20 @@ class Eraser(Protocol):
     def erase_subject(self, subject: Subject) -> int: ...
 
 
+class SiteSetting(Protocol):
+    """A per-site setting a module owns, set and shown with the site's own fields by the site admin
+    API (`/api/v1/sites`) and `utrack sites`, e.g. ecommerce's `reporting_currency`. `check` answers
+    the stored form or raises ValueError with a message for the user; None means "not set"."""
+
+    name: str
+
+    def check(self, value: str | None) -> str | None: ...
+
+    def read(self, site_id: str) -> str | None: ...
+
+    def write(self, site_id: str, value: str | None) -> None: ...
+
+
 class Lifecycle(Protocol):
     """A resource a module opens and must release: `start()` where the app or worker starts
     (may be a no-op), `close()` on shutdown. Both must be safe to call more than once."""
@@ -78,6 +92,8 @@ class Hooks:
     lifecycle: tuple[providers.Provider, ...] = ()
     # Data-rights erasers (Eraser) of the module's own tables and keys.
     erasers: tuple[providers.Provider, ...] = ()
+    # Per-site settings (SiteSetting) the site admin API and `utrack sites` set beside the site's fields.
+    site_settings: tuple[providers.Provider, ...] = ()
 
 
 def no_hooks(container: Any) -> Hooks:

@@ -36,6 +36,7 @@ from core.tenancy.key_usage import KeyUsage
 from core.tenancy.pseudonyms import UserPseudonyms
 from core.tenancy.salts import DailySalts
 from core.tenancy.service import TenancyService
+from core.tenancy.site_admin import SiteAdmin
 
 
 class CoreContainer(containers.DeclarativeContainer):
@@ -68,6 +69,8 @@ class CoreContainer(containers.DeclarativeContainer):
     background_tasks = providers.List()
     lifecycle = providers.List()  # modules' resources with start()/close() (core.modules.Lifecycle)
     erasers = providers.List()  # modules' data-rights erasers (core.modules.Eraser)
+    site_settings = providers.List()  # modules' per-site settings (core.modules.SiteSetting)
+    site_admin = providers.Singleton(SiteAdmin, tenancy=tenancy, settings=site_settings)
     background = providers.Singleton(BackgroundRunner, background_tasks)
 
     redactor = providers.Singleton(Redactor, settings.provided.pii_keys, settings.provided.secret_key)

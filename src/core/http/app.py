@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from core.di.container import CoreContainer, start_core
-from core.http import collect, goals, ops, query, server_api, stats
+from core.http import collect, goals, keys, ops, query, server_api, sites, stats
 from core.http.access import describe_scopes
 from core.http.body_schemas import add_body_schemas
 from core.http.cors import CollectCors
@@ -70,8 +70,8 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
     app = FastAPI(title="Universal Tracking", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.trusted_proxies = core.settings().trusted_proxies  # read by core.http.context.client_ip
-    for router in (collect.router, server_api.router, stats.router, query.router, goals.router, ops.router,
-                   *routers):
+    for router in (collect.router, server_api.router, stats.router, query.router, goals.router, keys.router,
+                   sites.router, ops.router, *routers):
         describe_scopes(router)  # "Needs the `scope` scope" in each route's OpenAPI description
         document_route_errors(router.routes)  # the 400/401/403/404 its dependencies answer
         app.include_router(router)

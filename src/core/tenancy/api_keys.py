@@ -21,6 +21,7 @@ from core.tenancy.keys import ORG_PREFIX, hash_key, new_key
 from core.tenancy.repository import OrgKeyRepository
 from core.tenancy.scopes import ORG_KEY, SCOPES, SITE_PUBLIC, SITE_SECRET, Principal, checked_scopes
 from core.tenancy.service import TenancyError, TenancyService
+from core.tenancy.site_rules import checked_name
 
 PREFIX_SHOWN = 8  # "uk_" and 5 characters: enough to tell keys apart in a list, useless to guess
 
@@ -66,9 +67,7 @@ class ApiKeys:
     def create(self, org_id: str, *, name: str, scopes: list[str], site_ids: list[str] | None = None,
                expires_at: datetime | None = None) -> tuple[KeyInfo, str]:
         """The key's description and its text (shown once: only its hash is kept)."""
-        name = name.strip()
-        if not name or len(name) > 200:
-            raise TenancyError("a key needs a name of 1 to 200 characters")
+        name = checked_name(name, "a key")
         wanted = checked_scopes(scopes)
         if expires_at is not None:
             expires_at = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)

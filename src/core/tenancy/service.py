@@ -20,6 +20,7 @@ from core.tenancy.site_rules import (
     TenancyError,
     checked_dnt_policy,
     checked_domain,
+    checked_name,
     checked_origins,
     checked_timezone,
 )
@@ -64,9 +65,7 @@ class TenancyService:
     # -- organisations -----------------------------------------------------------------------------
 
     def create_org(self, *, name: str) -> OrgInfo:
-        name = name.strip()
-        if not name or len(name) > 200:
-            raise TenancyError("an organisation needs a name of 1 to 200 characters")
+        name = checked_name(name, "an organisation")
         org = Organisation(id="org_" + secrets.token_hex(8), name=name)
         with self._uow() as session:
             TenancyRepository(session).add_org(org)

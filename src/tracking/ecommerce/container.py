@@ -12,6 +12,7 @@ from tracking.ecommerce.service.currency import CurrencyService
 from tracking.ecommerce.service.query_metrics import purchase_metric
 from tracking.ecommerce.service.recorder import OrderRecorder
 from tracking.ecommerce.service.reports import ReportsService
+from tracking.ecommerce.service.site_setting import ReportingCurrencySetting
 from tracking.ecommerce.settings import EcommerceSettings
 
 
@@ -25,6 +26,7 @@ class EcommerceContainer(containers.DeclarativeContainer):
         CurrencyService, uow=core.uow.provider,
         default_currency=config.provided.ecommerce_reporting_currency,
         configured_rates=config.provided.ecommerce_currency_rates)
+    reporting_currency_setting = providers.Singleton(ReportingCurrencySetting, currency=currency)  # /api/v1/sites
     recorder = providers.Singleton(OrderRecorder, uow=core.uow.provider, store=store)
     reports = providers.Singleton(ReportsService, store=store, currency=currency,
                                   fallback_window_minutes=config.provided.ecommerce_funnel_window_minutes)

@@ -22,6 +22,7 @@ def hooks(c: EcommerceContainer) -> Hooks:
                                     reads=("session_id", "source", "channel", "device_type", "country", "is_bot")),),
         erasers=(c.tables_eraser, c.rows_eraser),
         query_metrics=(c.orders_metric, c.total_revenue_metric, c.average_revenue_metric),
+        site_settings=(c.reporting_currency_setting,),
     )
 
 
