@@ -14,7 +14,7 @@ def store_settings(request):
 @pytest.fixture
 def service(store_settings, tmp_path):
     svc = Service(store_settings, tmp_path / "service.log")
-    svc.utrack("migrate")
+    svc.migrate()
     site = svc.create_site(domain="shop.example", timezone="Europe/Berlin")
     svc.site = site
     svc.start()
@@ -31,7 +31,7 @@ def geo_service(store_settings, tmp_path):
     svc = Service(store_settings, tmp_path / "service.log")
     svc.env.update({"UT_GEOIP_DB": str(build(tmp_path / "geo" / "test-city.mmdb")),
                     "UT_TRUSTED_PROXIES": "127.0.0.1/32, ::1/128"})
-    svc.utrack("migrate")
+    svc.migrate()
     svc.site = svc.create_site(domain="shop.example", timezone="Europe/Berlin")
     svc.start()
     yield svc

@@ -1,10 +1,13 @@
 """Runs the real service as a subprocess (`utrack serve`), the way a user does, for e2e tests."""
 
+import atexit
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,6 +45,18 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+# `utrack migrate` once per test session and store set (a process start and every migration take
+# seconds, and nearly every e2e test needs a migrated service): server stores are shared by the
+# session, so migrating them once is enough; an embedded data dir is copied from one migrated once.
+_MIGRATED: dict[tuple[str, str], Path | None] = {}
+
+
+def _template_dir() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="ut-e2e-migrated-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 class Service:
     def __init__(self, settings: Settings, log_path: Path) -> None:
         self.env = settings_env(settings)
@@ -55,6 +70,24 @@ class Service:
         if out.returncode != 0:
             raise RuntimeError(f"utrack {' '.join(args)} failed: {out.stderr[-2000:]}")
         return out.stdout
+
+    def migrate(self) -> None:
+        """What `utrack migrate` leaves, at most one real run per session and store set."""
+        key = (self.env["UT_DATABASE_URL"], self.env["UT_CLICKHOUSE_URL"])
+        embedded = not any(key) and not self.env["UT_REDIS_URL"]
+        data = Path(self.env["UT_DATA_DIR"])
+        if key in _MIGRATED and embedded and not data.exists():
+            shutil.copytree(_MIGRATED[key], data, symlinks=True)  # chDB links its tables relatively
+            return
+        if key in _MIGRATED and all(key):
+            return
+        self.utrack("migrate")
+        if embedded:
+            template = _template_dir() / "data"
+            shutil.copytree(data, template, symlinks=True)
+            _MIGRATED[key] = template
+        elif all(key):
+            _MIGRATED[key] = None
 
     def create_site(self, domain: str = "shop.example", timezone: str = "UTC") -> dict:
         return json.loads(self.utrack("sites", "create", "--domain", domain, "--timezone", timezone))

@@ -10,7 +10,7 @@ from tests.e2e.live import SseReader
 @pytest.fixture
 def two_processes(server_settings, tmp_path):
     first = Service(server_settings, tmp_path / "first.log")
-    first.utrack("migrate")
+    first.migrate()
     site = first.create_site(domain="shop.example")
     second = Service(server_settings, tmp_path / "second.log")
     second.env["UT_WORKER_ENABLED"] = "false"

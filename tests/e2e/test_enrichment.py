@@ -83,7 +83,7 @@ def test_forwarded_for_from_an_untrusted_peer_is_ignored(store_settings, tmp_pat
 
     svc = Service(store_settings, tmp_path / "service.log")
     svc.env.update({"UT_GEOIP_DB": str(build(tmp_path / "geo" / "test-city.mmdb")), "UT_TRUSTED_PROXIES": ""})
-    svc.utrack("migrate")
+    svc.migrate()
     site = svc.create_site(domain="shop.example", timezone="Europe/Berlin")  # the zone `stats` reads in
     svc.start()
     try:

@@ -28,7 +28,7 @@ def graph():
 def test_forwarding_end_to_end_keeps_token_and_pii_out_of_every_store_and_log(store_settings, tmp_path, graph):
     svc = Service(store_settings, tmp_path / "service.log")
     svc.env.update({"UT_META_GRAPH_BASE": graph.url, "UT_META_SEND_INTERVAL_MS": "50", "UT_LOG_LEVEL": "info"})
-    svc.utrack("migrate")
+    svc.migrate()
     site = svc.create_site(domain="shop.example")
     sid, key = site["site_id"], {"X-API-Key": site["secret_key"]}
     svc.start()
@@ -96,7 +96,7 @@ def test_partial_put_and_cli_set_keep_the_other_settings_and_cli_and_api_speak_t
     from tests.e2e.harness import UTRACK
 
     svc = Service(store_settings, tmp_path / "service.log")
-    svc.utrack("migrate")
+    svc.migrate()
     site = svc.create_site(domain="shop.example")
     sid, key = site["site_id"], {"X-API-Key": site["secret_key"]}
     mapping = {"purchase": "Purchase", "wishlist": "AddToWishlist"}
