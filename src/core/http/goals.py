@@ -7,15 +7,15 @@ from typing import Annotated
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Response
 
+from core.db.bounds import MAX_ROW_ID
 from core.http.access import site_id_in_path
-from core.http.ids import MAX_ROW_ID
-from core.http.responses import ErrorResponse
+from core.http.errors import errors
 from core.query.goals import Goal, GoalError, GoalNotFound, GoalService
 from core.query.schemas import GOAL_EXAMPLES, GoalCreate, GoalOut
 from core.tenancy.scopes import SITES_WRITE
 
 router = APIRouter(prefix="/api/v1/sites/{site_id}/goals", tags=["stats"])
-_ERRORS = {401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+_ERRORS = errors(401, 403, 404)
 GOALS = Provide["core.goals"]
 WRITE = Depends(site_id_in_path(SITES_WRITE))
 
@@ -27,7 +27,7 @@ def _out(goal: Goal) -> GoalOut:
 
 
 @router.post("", response_model=GoalOut, status_code=201, summary="Add a goal to the site",
-             responses={**_ERRORS, 400: {"model": ErrorResponse}})
+             responses=errors(400, 401, 403, 404))
 @inject
 def create_goal(body: Annotated[GoalCreate, Body(openapi_examples=GOAL_EXAMPLES)],
                 site_id: str = WRITE, goals: GoalService = Depends(GOALS)) -> GoalOut:

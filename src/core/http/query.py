@@ -7,7 +7,7 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
 
 from core.http.access import site_in_body
-from core.http.responses import ErrorResponse
+from core.http.errors import ERRORS, errors
 from core.query.plan import QueryError
 from core.query.schemas import EXAMPLES, QueryRequest, QueryResponse
 from core.query.service import QueryService
@@ -18,9 +18,8 @@ router = APIRouter(prefix="/api/v2", tags=["stats"])
 
 
 @router.post("/query", response_model=QueryResponse, summary="Query metrics by dimensions, filters and dates",
-             responses={400: {"model": ErrorResponse, "description": "An unknown metric, dimension, filter or an "
-                              "impossible combination, named with the valid choices."},
-                        401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+             responses={**errors(401, 403, 404), 400: {**ERRORS[400], "description": (
+                 "An unknown metric, dimension, filter or an impossible combination, named with the valid choices.")}})
 @inject
 def query(request: Request, body: Annotated[QueryRequest, Body(openapi_examples=EXAMPLES)],
           readable: Callable[[str], SiteInfo] = Depends(site_in_body(STATS_READ)),

@@ -12,7 +12,7 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from core.http.auth import OWNER, SHARE, browser_sessions, end_sessions, issue_session
-from core.http.responses import ErrorResponse
+from core.http.errors import errors
 from core.tenancy.service import TenancyService
 from tracking.dashboard.schemas import Asset, SessionInfo, SignIn
 from tracking.dashboard.service import DashboardAssets
@@ -81,7 +81,7 @@ def asset(name: str, request: Request, assets: DashboardAssets = Depends(ASSETS)
     return _send(found, request, {})
 
 
-_SESSION_ERRORS = {401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}}
+_SESSION_ERRORS = errors(401, 403)
 
 
 @router.post("/api/v1/dashboard/session", response_model=SessionInfo, tags=["dashboard"],

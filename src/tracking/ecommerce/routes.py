@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from core.analytics.time_range import UtcRange
 from core.http.access import site_id_in_path, site_in_query
 from core.http.collect import collect_one  # the one browser collect route, shared with core
-from core.http.responses import CollectResponse, ErrorResponse
+from core.http.errors import COLLECT_400, errors
+from core.http.responses import CollectResponse
 from core.http.stats import INCLUDE_BOTS, report_window
 from core.tenancy.scopes import SITES_WRITE, STATS_READ
 from core.tenancy.service import SiteInfo
@@ -28,9 +29,8 @@ from tracking.ecommerce.service.reports import (
 
 router = APIRouter(tags=["ecommerce"])
 
-_COLLECT_ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 413: {"model": ErrorResponse}}
-_READ_ERRORS = {400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
-                404: {"model": ErrorResponse}}
+_COLLECT_ERRORS = {**COLLECT_400, **errors(403, 413)}
+_READ_ERRORS = errors(400, 401, 403, 404)
 _PURCHASE_EXAMPLE = {
     "site_id": "site_0123456789abcdef", "name": "purchase", "url": "https://shop.example/thank-you",
     "event_id": "0b7e3c1e-2f4d-4e43-9b0a-8f1f3c2d4e5a",

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from core.analytics.time_range import EARLIEST, LATEST
 from core.http.access import site_id_in_path, site_in_query
 from core.http.auth import presented_key
+from core.http.errors import errors
 from core.http.ids import EventsId, RowId
-from core.http.responses import ErrorResponse
 from core.tenancy.scopes import ORG_ADMIN, SITES_WRITE, STATS_READ
 from core.tenancy.service import SiteInfo
 from tracking.export.schemas import (
@@ -37,8 +37,8 @@ from tracking.export.service.usage import UsageReport
 
 router = APIRouter(tags=["export and data rights"])
 SITE = "/api/v1/sites/{site_id}"
-_ERRORS = {401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
-_BAD = {**_ERRORS, 400: {"model": ErrorResponse}}
+_ERRORS = errors(401, 403, 404)
+_BAD = errors(400, 401, 403, 404)
 DESTINATIONS = Provide["export.destinations"]
 RUNS = Provide["export.runs"]
 RIGHTS = Provide["export.rights"]

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Response
 
+from core.db.bounds import MAX_UINT64
 from core.http.access import site_id_in_path, site_in_path, site_in_query
 from core.http.auth import OWNER
-from core.http.ids import MAX_UINT64, RowId
-from core.http.responses import ErrorResponse
+from core.http.errors import errors
+from core.http.ids import RowId
 from core.tenancy.scopes import SITES_WRITE, STATS_READ
 from core.tenancy.service import SiteInfo
 from tracking.insights.schemas import (
@@ -35,8 +36,7 @@ from tracking.insights.service.window import InsightsError, NotFound
 
 router = APIRouter(tags=["insights"])
 _SITE = "/api/v1/sites/{site_id}"
-_ERRORS = {400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
-           404: {"model": ErrorResponse}}
+_ERRORS = errors(400, 401, 403, 404)
 _RANGE = Query("30d", description="day, 7d, 28d, 30d, month, 6mo, 12mo, year, all, or `from,to` dates "
                "(YYYY-MM-DD, site time zone, both inclusive).")
 _FILTERS = Query("[]", description='Query-engine filters as JSON, e.g. `[["is","visit:country",["DE"]]]`.')

@@ -4,14 +4,14 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException
 
 from core.http.access import site_id_in_path
-from core.http.responses import ErrorResponse
+from core.http.errors import errors
 from core.tenancy.scopes import SITES_WRITE
 from tracking.meta_capi.schemas import DeliveryStatus, PixelSettings, PixelUpdate, ReplayResult
 from tracking.meta_capi.service.settings import DeliveryReport, MetaCapiSettings, PixelIdRequired
 
 router = APIRouter(prefix="/api/v1/sites/{site_id}/meta-capi", tags=["meta conversions api"])
-_ERRORS = {401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
-_PUT_ERRORS = {**_ERRORS, 400: {"model": ErrorResponse}}
+_ERRORS = errors(401, 403, 404)
+_PUT_ERRORS = errors(400, 401, 403, 404)
 SETTINGS = Provide["meta_capi.settings"]
 REPORT = Provide["meta_capi.report"]
 WRITE = Depends(site_id_in_path(SITES_WRITE))

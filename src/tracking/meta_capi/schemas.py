@@ -2,8 +2,8 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.db.bounds import MAX_INT32
 from core.http.datetimes import UtcDatetime
-from core.http.ids import MAX_INT32
 
 # Graph API version new pixels use: v21.0 (October 2024), stable for two years; a site sets its own.
 DEFAULT_GRAPH_VERSION = "v21.0"

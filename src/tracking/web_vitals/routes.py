@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from core.analytics.time_range import UtcRange
 from core.http.access import site_in_query
 from core.http.collect import collect_one  # the one browser collect route, shared with core
-from core.http.responses import CollectResponse, ErrorResponse
+from core.http.errors import COLLECT_400, errors
+from core.http.responses import CollectResponse
 from core.http.stats import report_window
 from core.tenancy.scopes import STATS_READ
 from core.tenancy.service import SiteInfo
@@ -21,7 +22,7 @@ router = APIRouter(tags=["web vitals"])
 
 _EXAMPLE = {"site_id": "site_0123456789abcdef", "url": "https://example.com/pricing", "name": "LCP",
             "value": 2143.7, "id": "v4-1732550400000-8264731956421", "navigation_type": "navigate"}
-_ERRORS = {400: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 413: {"model": ErrorResponse}}
+_ERRORS = {**COLLECT_400, **errors(403, 413)}
 
 
 @router.post("/collect/vitals", status_code=202, response_model=CollectResponse, responses=_ERRORS,
