@@ -22,7 +22,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPBearer
 from starlette.requests import HTTPConnection
 
-from core.http.auth import OWNER, SAFE_METHODS, SHARE, presented_key, session_reads
+from core.http.auth import OWNER, SAFE_METHODS, SHARE, browser_sessions, presented_key, session_reads
 from core.http.store_calls import store_call
 from core.tenancy.scopes import INGEST, ORG_ADMIN, SITE_PUBLIC, SITES_WRITE, STATS_READ, Principal
 from core.tenancy.service import SiteInfo
@@ -97,12 +97,17 @@ def declare_scope(dependency: Callable, scope: str, cookies: tuple[str, ...] | N
 
 
 @cache  # one dependency object per scope: FastAPI then runs it once per request
-def requires(scope: str) -> Callable[..., Principal]:
-    """For routes of the organisation (no site): the key's principal."""
+def requires(scope: str, *, org_wide: bool = False) -> Callable[..., Principal]:
+    """For routes of the organisation (no site): the key's principal. `org_wide`: a key bound to
+    some sites (a site's secret key among them) is refused too, for what would reach beyond them
+    (minting keys, creating sites)."""
     def dependency(request: Request, _key: str | None = Security(API_KEY, scopes=[scope]),
                    _bearer=Security(BEARER, scopes=[scope])) -> Principal:
         principal = authorize(request, scope, None).principal
         assert principal is not None
+        if org_wide and principal.site_ids is not None:
+            raise HTTPException(403, f"this needs an {scope} key of the whole organisation "
+                                     "(this one is bound to some sites)")
         return principal
     return declare_scope(dependency, scope, ())
 
@@ -147,6 +152,8 @@ def site_in_body(scope: str) -> Callable[..., Callable[[str], SiteInfo]]:
     with that id once the body is parsed; cookies are accepted as for a GET (it changes nothing)."""
     def dependency(request: Request, _key: str | None = Security(API_KEY, scopes=[scope]),
                    _bearer=Security(BEARER, scopes=[scope])) -> Callable[[str], SiteInfo]:
+        if not browser_sessions(request):  # no cookie may stand in: 401/403 now, before the body is read
+            principal_for(request, scope)
         return lambda site_id: readable_site(request, site_id, scope=scope)
     dependency.any_method = True  # cookies read through it whatever the method (describe_scopes)
     return declare_scope(dependency, scope, None)

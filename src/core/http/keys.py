@@ -17,15 +17,8 @@ from core.tenancy.scopes import ORG_ADMIN, Principal, ScopeError
 from core.tenancy.service import TenancyError
 
 router = APIRouter(prefix="/api/v1/keys", tags=["keys and sites"])
-ADMIN = Depends(requires(ORG_ADMIN))
+ADMIN = Depends(requires(ORG_ADMIN, org_wide=True))
 KEY_ID = Path(..., description="The key's id (from the list).")
-
-
-def _org_wide(principal: Principal) -> str:
-    if principal.site_ids is not None:
-        raise HTTPException(403, "managing keys needs an org:admin key of the whole organisation "
-                                 "(this one is bound to some sites)")
-    return principal.org_id
 
 
 def _keys(request: Request) -> ApiKeys:
@@ -43,7 +36,7 @@ def create_key(request: Request, body: Annotated[KeyCreate, Body(openapi_example
                principal: Principal = ADMIN) -> KeyOut:
     """A key of the organisation with the scopes given, for all its sites or the ones listed, with
     an optional expiry. The answer holds the key text: it is stored hashed and never shown again."""
-    org_id = _org_wide(principal)
+    org_id = principal.org_id
     try:
         info, text = _keys(request).create(org_id, name=body.name, scopes=body.scopes, site_ids=body.site_ids,
                                            expires_at=body.expires_at)
@@ -55,7 +48,7 @@ def create_key(request: Request, body: Annotated[KeyCreate, Body(openapi_example
 @router.get("", response_model=list[KeyOut], responses=errors(401, 403), summary="The organisation's API keys")
 def list_keys(request: Request, principal: Principal = ADMIN) -> list[KeyOut]:
     """Every key, revoked ones included (with `revoked_at`), oldest first; never the key text."""
-    return [_out(k) for k in _keys(request).list(_org_wide(principal))]
+    return [_out(k) for k in _keys(request).list(principal.org_id)]
 
 
 @router.post("/{key_id}/rotate", response_model=KeyCreated, responses=errors(401, 403, 404),
@@ -64,7 +57,7 @@ def rotate_key(request: Request, key_id: int = KEY_ID, principal: Principal = AD
     """A new key text with the same id, name, scopes, sites and expiry; the old text stops working
     at once on this process, within 5 s on the others. The new text is shown only here."""
     try:
-        info, text = _keys(request).rotate(_org_wide(principal), key_id)
+        info, text = _keys(request).rotate(principal.org_id, key_id)
     except UnknownKey as exc:
         raise HTTPException(404, str(exc)) from None
     return _out(info, text)
@@ -75,6 +68,6 @@ def revoke_key(request: Request, key_id: int = KEY_ID, principal: Principal = AD
     """The key stops working (at once on this process, within 5 s on the others); it stays in the
     list with `revoked_at`."""
     try:
-        return _out(_keys(request).revoke(_org_wide(principal), key_id))
+        return _out(_keys(request).revoke(principal.org_id, key_id))
     except UnknownKey as exc:
         raise HTTPException(404, str(exc)) from None

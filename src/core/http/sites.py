@@ -34,12 +34,9 @@ def _out(site: SiteInfo, extras: dict) -> SiteOut:
 @router.post("", status_code=201, response_model=SiteCreated, responses=errors(400, 401, 403),
              summary="Create a site")
 def create_site(request: Request, body: Annotated[SiteCreate, Body(openapi_examples=SITE_EXAMPLES)],
-                principal: Principal = ADMIN) -> SiteCreated:
+                principal: Principal = Depends(requires(ORG_ADMIN, org_wide=True))) -> SiteCreated:
     """A site of the key's organisation, with its public key (for the tracker) and secret key (every
     scope of this site): both are shown only in this answer."""
-    if principal.site_ids is not None:
-        raise HTTPException(403, "creating sites needs an org:admin key of the whole organisation "
-                                 "(this one is bound to some sites)")
     extra = {"reporting_currency": body.reporting_currency} if body.reporting_currency is not None else {}
     try:
         created, extras = _admin(request).create(
