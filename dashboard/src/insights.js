@@ -17,7 +17,7 @@ export function InsightsView({ site, state, nav }) {
   const active = PANELS.find(([k]) => k === state.ins.insight) || PANELS[0];
   const Panel = active[2];
   const days = localDays(state, site.timezone);
-  const set = (patch) => nav({ ins: { ...state.ins, ...patch } });
+  const set = (patch) => nav((now) => ({ ins: { ...now.ins, ...patch } }));
   return html`<div class="days" data-from=${days[0]} data-to=${days[1]}></div>
     <div class="tabs insight-tabs" role="tablist" aria-label="Insights">${PANELS.map(([k, label]) => html`
       <button role="tab" aria-selected=${k === active[0]} class=${k === active[0] ? 'on' : ''}

@@ -4,7 +4,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { duration, formatNumber } from './format.js';
-import { Card, html, Status, useLoad } from './ui.js';
+import { Card, Field, html, Status, useLoad } from './ui.js';
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const when = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -31,7 +31,7 @@ function Visits({ answer, onTimeline }) {
 
 function Lookup({ id, label, placeholder, value, pattern, onSubmit, hint }) {
   return html`<form class="controls" onSubmit=${(e) => { e.preventDefault(); onSubmit(e.target.q.value.trim()); }}>
-    <label for=${id}>${label}</label><input id=${id} name="q" value=${value} size="22" placeholder=${placeholder} required
+    <label for=${id}>${label}</label><${Field} id=${id} name="q" value=${value} size="22" placeholder=${placeholder} required
       pattern=${pattern} autocomplete="off" /><button class="primary">Show</button><span class="hint">${hint}</span></form>`;
 }
 

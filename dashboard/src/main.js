@@ -2,7 +2,7 @@
 // public API route and carries data-metric (and data-raw, its exact value); every report row
 // data-dimension and data-value. The view state is the URL.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, openShareSession, useShareToken, whenSignedOut } from './api.js';
 import { Chart } from './chart.js';
 import { Ecommerce, Vitals } from './commerce.js';
@@ -143,13 +143,17 @@ function MainView({ site, state, nav, presence }) {
 
 function Dashboard({ site, onSignOut }) {
   const [state, setState] = useState(readState);
+  // The state as last navigated to, not as last rendered: two changes before a render (a form
+  // submitted, then a select changed) must both land. `patch` may be a function of that state.
+  const latest = useRef(state);
   useEffect(() => {
-    const back = () => setState(readState());
+    const back = () => setState((latest.current = readState()));
     addEventListener('popstate', back);
     return () => removeEventListener('popstate', back);
   }, []);
   const nav = (patch) => {
-    const next = { ...state, ...patch };
+    const next = { ...latest.current, ...(typeof patch === 'function' ? patch(latest.current) : patch) };
+    latest.current = next;
     writeState(next);
     setState(next);
   };

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { formatNumber } from './format.js';
 import { parseStep, pct } from './funnel.js';
-import { Card, html, Status, useLoad } from './ui.js';
+import { Card, Field, html, Status, useLoad } from './ui.js';
 
 function Step({ text, anchor }) {
   const [kind, ...rest] = text.split(':');
@@ -34,7 +34,7 @@ export function PathsPanel({ site, ins, set, days, filters }) {
     <form class="controls" onSubmit=${submit}>
       <label>From <select name="kind" aria-label="Anchor kind" value=${page !== undefined ? 'page' : 'event'}>
         <option value="page">Page</option><option value="event">Event</option></select></label>
-      <input name="value" id="path-anchor" aria-label="Anchor: a path pattern or an event name" value=${page ?? event}
+      <${Field} name="value" id="path-anchor" aria-label="Anchor: a path pattern or an event name" value=${page ?? event}
         placeholder="/pricing or signup" required />
       <label>Steps <select id="path-direction" value=${direction} onChange=${(e) => set({ direction: e.target.value })}>
         <option value="next">after it</option><option value="previous">before it</option></select></label>
@@ -52,7 +52,10 @@ export function PathsPanel({ site, ins, set, days, filters }) {
         return html`<li data-dimension="path" data-value=${r.steps.join(' → ')}>
           <span class="rank">${i + 1}</span>
           <span class="pseq"><span class="bar" style=${{ width: `${(100 * r.count) / anchors}%` }}></span>
-            ${seq.map((s, j) => html`${j > 0 && html`<span class="arrow" aria-hidden="true">→</span>`}<${Step} text=${s} anchor=${s === anchor && (direction === 'next' ? j === 0 : j === seq.length - 1)} />`)}</span>
+            ${seq.map((s, j) => {
+              const at = direction === 'next' ? 0 : seq.length - 1; // the anchor's place in the row
+              return html`${j > 0 && html`<span class=${`arrow ${j === at || j === at + 1 ? 'by-anchor' : ''}`} aria-hidden="true">→</span>`}<${Step} text=${s} anchor=${j === at} />`;
+            })}</span>
           <span class="num" data-metric="path_visits" data-raw=${r.count}>${formatNumber(r.count)}</span>
           <span class="num muted" data-metric="path_share" data-raw=${Math.round((10000 * r.count) / anchors) / 100}>${pct((100 * r.count) / anchors)}</span>
         </li>`;

@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { formatNumber } from './format.js';
 import { pct, UNITS } from './funnel.js';
-import { Card, html, Status, useLoad } from './ui.js';
+import { Card, Field, html, Status, useLoad } from './ui.js';
 
 const PERIODS = [['day', 'Day'], ['week', 'Week'], ['month', 'Month']];
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
@@ -39,15 +39,14 @@ export function RetentionPanel({ site, ins, set, days, filters }) {
   const cohorts = state.data?.cohorts || [];
   const people = cohorts.reduce((n, c) => n + c.size, 0);
   const cols = Array.from({ length: periods + 1 }, (_, i) => i);
-  const text = (key) => (e) => e.target.value.trim() && set({ [key]: e.target.value.trim() });
   return html`<${Card} title="Retention" wide>
     <div class="controls">
-      <label>Cohort: first <input id="ret-cohort" value=${cohort} size="12" onChange=${text('cohort')} /></label>
-      <label>Came back: any <input id="ret-return" value=${back} size="12" onChange=${text('return')} /></label>
+      <label>Cohort: first <${Field} id="ret-cohort" value=${cohort} size="12" onCommit=${(v) => set({ cohort: v })} /></label>
+      <label>Came back: any <${Field} id="ret-return" value=${back} size="12" onCommit=${(v) => set({ return: v })} /></label>
       <label>By <select id="ret-period" value=${period} onChange=${(e) => set({ rperiod: e.target.value })}>
         ${PERIODS.map(([v, l]) => html`<option value=${v}>${l}</option>`)}</select></label>
-      <label>Periods <input id="ret-periods" type="number" min="1" max="60" value=${periods}
-        onChange=${(e) => set({ periods: e.target.value })} /></label>
+      <label>Periods <${Field} id="ret-periods" type="number" min="1" max="60" value=${String(periods)}
+        onCommit=${(v) => set({ periods: v })} /></label>
       <label>Count <select id="ret-unit" value=${unit} onChange=${(e) => set({ runit: e.target.value })}>
         ${UNITS.map(([v, l]) => html`<option value=${v}>${l}</option>`)}</select></label>
     </div>

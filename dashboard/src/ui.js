@@ -23,6 +23,16 @@ export function useLoad(load, key) {
   return state;
 }
 
+// A text field that keeps what is typed across re-renders (an answer arriving must not put the
+// old value back under the user's fingers), reset when the value it edits changes; `onCommit` on
+// change (Enter, or leaving the field).
+export function Field({ value, onCommit, ...rest }) {
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  return h('input', { ...rest, value: text, onInput: (e) => setText(e.target.value),
+    onChange: onCommit && ((e) => e.target.value.trim() && onCommit(e.target.value.trim())) });
+}
+
 export function Value({ metric, value, tag = 'span', cls = '' }) {
   return h(tag, { class: `num ${cls}`, 'data-metric': metric, 'data-raw': value ?? '' }, formatMetric(metric, value));
 }

@@ -39,6 +39,11 @@ def steps_on_screen(page, within: str = "") -> list:
         "Number(li.querySelector('[data-metric=funnel_conversion]').dataset.raw)])")
 
 
+def screen(page) -> str:
+    """What the page says, for a failing assertion's message (an error card, a stale panel)."""
+    return " ".join(page.inner_text("main").split())[:2000]
+
+
 def shown_eventually(read, want, timeout: float = 10.0):
     shown = None
 
@@ -60,7 +65,7 @@ def test_a_saved_and_an_ad_hoc_funnel_show_the_seeds_conversions(dash, page):
     counts = truth.funnel(dash.events, ["page:/pricing", "event:signup"], first, last)
     assert counts[0] > counts[1] > 0
     want = [["page:/pricing", counts[0], 100], ["event:signup", counts[1], round(100 * counts[1] / counts[0], 2)]]
-    assert shown_eventually(lambda: steps_on_screen(page), want) == want
+    assert shown_eventually(lambda: steps_on_screen(page), want) == want, screen(page)
     drop = page.get_attribute('li[data-value="event:signup"] [data-metric=funnel_dropoff]', "data-raw")
     assert drop == str(counts[0] - counts[1])
 
@@ -75,7 +80,7 @@ def test_a_saved_and_an_ad_hoc_funnel_show_the_seeds_conversions(dash, page):
     counts = truth.funnel(dash.events, ["page:/", "page:/blog/*", "event:signup"], first, last)
     assert counts[2] > 0
     want = [["page:/", counts[0]], ["page:/blog/*", counts[1]], ["event:signup", counts[2]]]
-    assert shown_eventually(lambda: [s[:2] for s in steps_on_screen(page)], want) == want
+    assert shown_eventually(lambda: [s[:2] for s in steps_on_screen(page)], want) == want, screen(page)
     # saving needs the key: the page shows the curl that saves what is on screen, not a button
     page.click(".save summary")
     curl = page.inner_text(".save pre")
@@ -99,12 +104,12 @@ def test_the_filter_chips_apply_to_the_funnel(dash, page):
     counts = truth.funnel(gb, ["page:/pricing", "event:signup"], first, last)
     assert 0 < counts[0] < truth.funnel(dash.events, ["page:/pricing", "event:signup"], first, last)[0]
     want = [["page:/pricing", counts[0]], ["event:signup", counts[1]]]
-    assert shown_eventually(lambda: [s[:2] for s in steps_on_screen(page)], want) == want
+    assert shown_eventually(lambda: [s[:2] for s in steps_on_screen(page)], want) == want, screen(page)
     page.click(".chip button")  # removing the chip brings every country back
     page.wait_for_url(lambda u: "f=" not in u)
     counts = truth.funnel(dash.events, ["page:/pricing", "event:signup"], first, last)
     want = [["page:/pricing", counts[0]], ["event:signup", counts[1]]]
-    assert shown_eventually(lambda: [s[:2] for s in steps_on_screen(page)], want) == want
+    assert shown_eventually(lambda: [s[:2] for s in steps_on_screen(page)], want) == want, screen(page)
 
 
 def test_the_ad_hoc_funnel_route_reads_for_the_owner_only_and_names_bad_input(dash):
@@ -138,7 +143,7 @@ def test_retention_cells_are_the_seeds_weekly_returns(dash, page):
         "'[data-metric=cohort_size]').dataset.raw), [...r.querySelectorAll('[data-metric=retention_share]')].slice(1)"
         ".map(c => c.dataset.raw === '' ? null : Number(c.dataset.raw))]]))")
     expected = {c: [size, shares if size else [None] * 4] for c, (size, shares) in want.items()}
-    assert shown_eventually(read, expected) == expected
+    assert shown_eventually(read, expected) == expected, screen(page)
     page.screenshot(path=str(ARTIFACTS / "insights-retention.png"), full_page=True)
     page.select_option("#ret-unit", "visitors")  # the unit is said plainly, and anonymous visitors never return
     page.wait_for_selector('.unit-note[data-unit="visitors"]')
@@ -159,9 +164,9 @@ def test_paths_rank_the_steps_after_a_page(dash, page):
     read = lambda: [page.get_attribute("[data-metric=path_anchors]", "data-raw"), page.eval_on_selector_all(  # noqa: E731
         'li[data-dimension="path"]', "els => els.map(li => [li.dataset.value.split(' → '), "
         "Number(li.querySelector('[data-metric=path_visits]').dataset.raw)])")]
-    assert shown_eventually(read, [str(anchors), levels[1]]) == [str(anchors), levels[1]]
+    assert shown_eventually(read, [str(anchors), levels[1]]) == [str(anchors), levels[1]], screen(page)
     page.click("button[role=tab]:has-text('1 step')")
-    assert shown_eventually(read, [str(anchors), levels[0]]) == [str(anchors), levels[0]]
+    assert shown_eventually(read, [str(anchors), levels[0]]) == [str(anchors), levels[0]], screen(page)
     page.screenshot(path=str(ARTIFACTS / "insights-paths.png"), full_page=True)
 
 
@@ -178,10 +183,10 @@ def test_a_users_journey_and_a_visits_timeline_list_the_events_in_order(dash, pa
     read = lambda card: page.eval_on_selector_all(  # noqa: E731
         f"{card} section.visit", "vs => vs.map(v => [...v.querySelectorAll('li[data-dimension=\"journey:event\"]')]"
         ".map(li => [li.dataset.name, li.dataset.page]))")
-    assert shown_eventually(lambda: read(".card:has(#user-id)"), visits) == visits
+    assert shown_eventually(lambda: read(".card:has(#user-id)"), visits) == visits, screen(page)
     page.click(".card:has(#user-id) section.visit >> nth=1 >> button")
     page.wait_for_url("**session=*")
-    assert shown_eventually(lambda: read("#visit-timeline"), [visits[1]]) == [visits[1]]
+    assert shown_eventually(lambda: read("#visit-timeline"), [visits[1]]) == [visits[1]], screen(page)
     page.screenshot(path=str(ARTIFACTS / "insights-journeys.png"), full_page=True)
 
 
@@ -193,13 +198,14 @@ def test_a_users_journey_and_a_visits_timeline_list_the_events_in_order(dash, pa
     ("insights-390px", {"viewport": {"width": 390, "height": 844}}, "breakdown=visit:device"),
     ("insights-retention-390px", {"viewport": {"width": 390, "height": 844}, "color_scheme": "dark"},
      "insight=retention&cohort=signup&periods=4"),
+    ("insights-paths-390px", {"viewport": {"width": 390, "height": 844}}, "insight=paths&anchor=page:/pricing"),
 ])
 def test_dark_and_narrow_screens(dash, page, name, options, url):
     context = dash.browser.new_context(locale="en-US", **options)
     context.add_cookies([c for c in page.context.cookies() if c["name"] == "ut_session"])
     narrow = context.new_page()
     narrow.goto(f"{dash.url}/?view=insights&period=28d&{url}")
-    narrow.wait_for_selector("table.heat td, li[data-dimension='funnel:step']")
+    narrow.wait_for_selector("table.heat td, li[data-dimension='funnel:step'], li[data-dimension='path']")
     narrow.wait_for_timeout(200)
     if "390px" in name:  # nothing wider than the screen: the heatmap scrolls inside its card
         assert narrow.evaluate("document.documentElement.scrollWidth") <= 390
