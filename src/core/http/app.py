@@ -93,7 +93,7 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
 
     def openapi() -> dict:
         if app.openapi_schema is None:  # built once, as FastAPI does
-            app.openapi_schema = add_body_schemas(use_error_schemas(FastAPI.openapi(app)))
+            app.openapi_schema = add_body_schemas(use_error_schemas(FastAPI.openapi(app)), core.event_types())
         return app.openapi_schema
 
     app.openapi = openapi  # every 422 as the handler above answers it; the raw-body routes' bodies

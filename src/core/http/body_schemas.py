@@ -7,11 +7,13 @@ cannot do and which is faster. So FastAPI cannot see their body: the routes decl
 pydantic models the ingest path validates with, into the document's components.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
 
-from core.ingest.schemas import BrowserEvent, ServerEvent
+from core.ingest.event_types import EventTypeSpec
+from core.ingest.schemas import CORE_TYPES, BrowserEvent, ServerEvent
 
 _REF = "#/components/schemas/{model}"
 
@@ -39,11 +41,23 @@ def json_body(name: str, *, example: object) -> dict[str, Any]:
     }}}
 
 
-def add_body_schemas(schema: dict[str, Any]) -> dict[str, Any]:
+def add_body_schemas(schema: dict[str, Any], event_types: Sequence[EventTypeSpec] = ()) -> dict[str, Any]:
+    """The bodies' schemas into the document's components. A browser event's `type` is core's or
+    one an installed module registers, and that module's type carries its own top-level fields
+    (`ecommerce`, a vital's `value`...), which the spec validates: they are named here, their
+    shapes are on the module's `/collect/<type>` route."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for model in (BrowserEvent, ServerEvent):
         definition = model.model_json_schema(ref_template=_REF, by_alias=True)
         components.update(definition.pop("$defs", {}))
         components[model.__name__] = definition
+    browser = components["BrowserEvent"]["properties"]
+    browser["type"]["enum"] = sorted(CORE_TYPES | {spec.type for spec in event_types})
+    carried_by: dict[str, list[str]] = {}
+    for spec in event_types:
+        for field in spec.fields:
+            carried_by.setdefault(field, []).append(f"`{spec.type}`")
+    for field, types in sorted(carried_by.items()):
+        browser[field] = {"description": f"Only with type {' or '.join(types)} (see its /collect route)."}
     components.update(_NAMED)
     return schema

@@ -79,6 +79,11 @@ def test_the_raw_body_ingest_routes_document_their_bodies(app_and_site):
     assert schemas["BrowserEvent"]["required"] == ["site_id"]
     assert set(schemas["ServerEvent"]["required"]) == {"userId", "eventName"}  # the wire names, not ours
     assert schemas["ServerEvent"]["properties"]["consent"]["anyOf"][0] == {"$ref": "#/components/schemas/Consent"}
+    browser = schemas["BrowserEvent"]["properties"]
+    assert browser["type"]["enum"] == ["ecommerce", "engagement", "event", "pageview", "vitals"]
+    # a module's type carries its own fields, which the ingest accepts with that type only
+    assert {"ecommerce", "engaged_ms", "scroll_depth", "value", "metric_id"} <= set(browser)
+    assert browser["ecommerce"]["description"] == "Only with type `ecommerce` (see its /collect route)."
     without_body = [f"{method.upper()} {path}" for path, ops in spec["paths"].items() for method, op in ops.items()
                     if method in ("post", "put", "patch") and "requestBody" not in op]
     # These take no body at all (their input is the path or the query): a new write route without a
