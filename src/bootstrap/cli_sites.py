@@ -24,6 +24,14 @@ def _shown(site, extras: dict) -> dict:
                    timezone=site.timezone, dnt_policy=site.dnt_policy, **extras).model_dump(mode="json")
 
 
+def _as_option(message: str) -> str:
+    """The API's field names in a message become this command's options (`--currency: 'EURO' is …`)."""
+    for field, option in (("reporting_currency:", "--currency:"), ("allowed_origins:", "--origin:")):
+        if message.startswith(field):
+            return option + message[len(field):]
+    return message
+
+
 def _site(container, site_id: str):
     site = container.core.tenancy().site(site_id)
     if site is None:
@@ -52,7 +60,7 @@ def sites_create(domain: str = typer.Option(..., help="The site's domain, e.g. e
             org_id=org, domain=domain, timezone=timezone, allowed_origins=list(origin or []) or None,
             dnt_policy=dnt_policy, extra={"reporting_currency": currency} if currency is not None else {})
     except TenancyError as exc:
-        fail(str(exc), 2)
+        fail(_as_option(str(exc)), 2)
     from dataclasses import asdict
 
     echo_json({**asdict(created), **extras})
@@ -94,7 +102,7 @@ def sites_update(site_id: str, domain: str = typer.Option(None, help="A new doma
     try:
         site = container.core.site_admin().update(site_id, fields=fields, extra=extra)
     except TenancyError as exc:
-        fail(str(exc), 2)
+        fail(_as_option(str(exc)), 2)
     echo_json(_shown(site, container.core.site_admin().extras(site_id)))
 
 
