@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None,
     modules = installed_modules()
     container = build_container(settings, modules, module_settings)
     connect_modules(container)
-    core_routes = ("auth", "collect", "goals", "ops", "query", "server_api", "stats")
+    core_routes = ("auth", "collect", "goals", "keys", "ops", "query", "server_api", "sites", "stats")
     container.wire(modules=[*(f"core.http.{m}" for m in core_routes),
                             *(f"tracking.{m.name}.routes" for m in modules if m.router is not None)])
 
