@@ -94,6 +94,8 @@ def _operations(doc: dict):
         for method, op in ops.items():
             scopes = sorted({s for req in op.get("security", []) for s in next(iter(req.values()))})
             params = {p["name"]: p["in"] for p in op.get("parameters", [])}
+            if scopes:  # the scope is also said in words, where a reader of /docs looks
+                assert f"Needs the `{scopes[0]}` scope" in op.get("description", ""), (method, path)
             yield method.upper(), path, scopes, params, "requestBody" in op
 
 

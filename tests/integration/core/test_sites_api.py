@@ -136,6 +136,12 @@ def test_the_cli_does_the_same(tmp_path, monkeypatch):
     assert "not an origin" in run("sites", "create", "--domain", "y.example", "--origin", "y.example", code=2)
     assert "nothing to change" in run("sites", "update", made["site_id"], code=2)
     assert [s["site_id"] for s in run("sites", "list", "--org", "org_default")] == [made["site_id"]]
+    acme = run("orgs", "create", "--name", "Acme")
+    theirs = run("sites", "create", "--domain", "acme.example", "--org", acme["id"])
+    assert theirs["org_id"] == acme["id"] and [s["site_id"] for s in run("sites", "list", "--org", acme["id"])] == [
+        theirs["site_id"]]
+    assert "unknown organisation 'org_nope'" in run("sites", "create", "--domain", "z.example", "--org", "org_nope",
+                                                    code=2)
     assert "add --yes" in run("sites", "delete", made["site_id"], code=2)
     for args in (["migrate"], ["sites", "delete", made["site_id"], "--yes"]):  # the analytics tables first
         out = subprocess.run([UTRACK, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
