@@ -76,9 +76,8 @@ class ApiRateLimit:
         await self.app(scope, receive, send)
 
     async def _hit(self, request: Request, limits: RateLimits, identity: str) -> None:
-        if limits.in_process:  # a dict and a lock: cheaper than the hop to a thread
-            limits.hit(API, identity)
-            return
+        # Off the event loop even in process: the memory store may start its purge thread, and a
+        # thread start waits for the GIL, which busy read threads hold.
         calls = request.app.state.store_calls
         try:
             await calls.run(calls.deadline(), limits.hit, API, identity)

@@ -67,3 +67,30 @@ def test_an_unreachable_store_lets_requests_through_and_reports_the_outage():
     for _ in range(3):
         limits.collect("203.0.113.7", [])
     assert outage.failures == ["ConnectionError"] * 3
+
+
+def test_the_in_process_store_starts_its_purge_thread_at_most_once_a_second(monkeypatch):
+    import threading
+    import time
+
+    from limits.storage import MemoryStorage
+
+    from core.realtime.rate_limits import _PacedMemoryStorage
+
+    starts = []
+    start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda self: (starts.append(self), start(self))[1])
+
+    def thread_starts(storage) -> int:
+        starts.clear()
+        for i in range(50):
+            storage.incr(f"ip{i}", 60)
+            time.sleep(0.012)  # longer than the library timer's 10 ms life
+        return len(starts)
+
+    assert thread_starts(MemoryStorage()) >= 25  # the library's own store: a thread for most hits
+    storage = _PacedMemoryStorage()
+    assert thread_starts(storage) <= 1  # ours: at most one a second (the 50 hits take ~0.6 s)
+    storage.incr("short", 1)
+    time.sleep(1.05)
+    assert storage.get("short") == 0  # an expired count is ignored on read, purged or not
