@@ -97,15 +97,17 @@ def _all_query_names(dependant: Dependant) -> set[str]:
 
 def document_route_errors(routes: Iterable[object]) -> None:
     """Adds to each route's documented answers the errors its dependencies raise (`answers`, and the
-    401/403/404 of the scope check), and the 400 of a report's date range: a route that takes
-    `from` and `to` refuses a reversed range or one outside the years the stores hold. A status the
-    route documents itself is left as it is."""
+    401/403/404 of the scope check), the 400 of a report's date range (a route that takes `from`
+    and `to` refuses a reversed range or one outside the years the stores hold) and of a body FastAPI
+    cannot decode. A status the route documents itself is left as it is."""
     for route in routes:
         if not isinstance(route, APIRoute):
             continue
         codes = _dependency_errors(route.dependant)
         if {"from", "to"} <= _all_query_names(route.dependant):
             codes.add(400)
+        if route.body_field is not None:
+            codes.add(400)  # FastAPI's own "There was an error parsing the body" (e.g. not UTF-8)
         documented = {str(code) for code in route.responses}
         for code in sorted(codes):
             if str(code) not in documented:

@@ -18,6 +18,8 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
@@ -85,14 +87,16 @@ def _point(case, site_id: str) -> None:
         case.body = _pointed_at(case.body, site_id)
 
 
-def _fuzz(operation, examples: int, site, headers: dict) -> tuple[Counter[int], set[str]]:
+def _fuzz(operation, examples: int, site, headers: dict,
+          mode: GenerationMode) -> tuple[Counter[int], set[str]]:
     """(statuses answered, what failed) for `examples` generated requests to one operation. Failures
     are collected rather than raised, so one run reports every operation's (and hypothesis, seeing
-    no failure, does not spend time shrinking)."""
+    no failure, does not spend time shrinking). An operation with nothing to get wrong (no
+    parameters, no body) has no negative case: it answers nothing then, counted as -1."""
     statuses: Counter[int] = Counter()
     found: set[str] = set()
 
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(mode))
     @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     def check(case):
@@ -105,11 +109,17 @@ def _fuzz(operation, examples: int, site, headers: dict) -> tuple[Counter[int], 
             for each in getattr(failure, "exceptions", [failure]):
                 found.add(f"{type(each).__name__}: {each}"[:600])
 
-    check()
+    try:
+        check()
+    except Unsatisfiable:
+        if mode is not GenerationMode.NEGATIVE:
+            raise
+        statuses[-1] += 1
     return statuses, found
 
 
-def _run(app, site, headers: dict, max_examples: int) -> dict[str, Counter[int]]:
+def _run(app, site, headers: dict, max_examples: int,
+         mode: GenerationMode = GenerationMode.POSITIVE) -> dict[str, Counter[int]]:
     """Every operation's statuses; fails with every finding of every operation."""
     schema = schemathesis.openapi.from_asgi("/openapi.json", _requests_only(app))
     operations = [r.ok() for r in schema.get_all_operations() if r.ok().label not in NOT_FUZZED]
@@ -119,7 +129,7 @@ def _run(app, site, headers: dict, max_examples: int) -> dict[str, Counter[int]]
     started = time.monotonic()
     for operation in operations:
         examples = max_examples if time.monotonic() - started < BUDGET_S else 1
-        answered[operation.label], found = _fuzz(operation, examples, site, headers)
+        answered[operation.label], found = _fuzz(operation, examples, site, headers, mode)
         if found:
             findings[operation.label] = found
     report = "\n".join(f"{label}:\n  " + "\n  ".join(sorted(found)) for label, found in sorted(findings.items()))
@@ -143,3 +153,14 @@ def test_without_a_key_every_operation_answers_as_documented(app_and_site):
     answered = _run(app, site, {"Origin": f"https://{DOMAIN}"}, 1)
     refused = [label for label, statuses in answered.items() if 401 in statuses]
     assert len(refused) >= 40, sorted(answered)  # the key-protected routes said so, each documented
+
+
+def test_requests_that_break_the_schema_get_a_documented_4xx(app_and_site):
+    """schemathesis' negative mode: wrong types, missing fields, out-of-range values, bodies that
+    are not the documented ones. Each must be refused with a documented status and body (the
+    422's `errors`, the 400's `detail`), never a 5xx."""
+    app, site = app_and_site
+    answered = _run(app, site, {"X-API-Key": site.secret_key, "Origin": f"https://{DOMAIN}"}, 4,
+                    GenerationMode.NEGATIVE)
+    refused = [label for label, statuses in answered.items() if 422 in statuses]
+    assert len(refused) >= 40, sorted(answered)
