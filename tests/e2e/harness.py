@@ -90,7 +90,23 @@ class Service:
             _MIGRATED[key] = None
 
     def create_site(self, domain: str = "shop.example", timezone: str = "UTC") -> dict:
-        return json.loads(self.utrack("sites", "create", "--domain", domain, "--timezone", timezone))
+        """A site as `utrack sites create` prints it, made in this process through the same core
+        service: a CLI process per site costs seconds, and the CLI has tests of its own."""
+        from dataclasses import asdict
+
+        from core.db.engine import build_engine, build_session_factory
+        from core.db.unit_of_work import UnitOfWork
+        from core.tenancy.service import TenancyService
+
+        url = Settings(data_dir=Path(self.env["UT_DATA_DIR"]),
+                       database_url=self.env["UT_DATABASE_URL"]).resolved_database_url()
+        engine = build_engine(url)
+        try:
+            factory = build_session_factory(engine)
+            created = TenancyService(uow=lambda: UnitOfWork(factory)).create_site(domain=domain, timezone=timezone)
+        finally:
+            engine.dispose()
+        return asdict(created)
 
     def start(self) -> "Service":
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child process

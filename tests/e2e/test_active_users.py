@@ -21,7 +21,7 @@ FEED_KEYS = {"id", "type", "name", "pathname", "country", "device_type", "ts"}
 def live_service(store_settings, tmp_path):
     svc = Service(store_settings, tmp_path / "service.log")
     svc.env.update({"UT_PRESENCE_WINDOW_S": str(WINDOW_S), "UT_LIVE_PING_S": "1"})
-    svc.utrack("migrate")
+    svc.migrate()
     svc.site = svc.create_site(domain="shop.example", timezone="Europe/Berlin")
     svc.other = svc.create_site(domain="other.example")
     svc.start()

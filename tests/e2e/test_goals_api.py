@@ -14,7 +14,7 @@ def service(store_settings, tmp_path):
     """With the query cache's default TTL for open ranges (the harness turns it off)."""
     svc = Service(store_settings, tmp_path / "service.log")
     svc.env["UT_QUERY_CACHE_OPEN_TTL_S"] = "10"
-    svc.utrack("migrate")
+    svc.migrate()
     svc.site = svc.create_site(domain="shop.example", timezone="Europe/Berlin")
     svc.start()
     yield svc

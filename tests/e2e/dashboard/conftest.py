@@ -24,7 +24,7 @@ def dash(tmp_path_factory):
     # Answers of open ranges are cached 10 s: the page and this test would each see a different
     # moment once the live pageview arrives. Uncached, both read the store as it is.
     svc.env["UT_QUERY_CACHE_OPEN_TTL_S"] = "0"
-    svc.utrack("migrate")
+    svc.migrate()
     svc.site = svc.create_site(domain="demo.example", timezone=TZ)
     svc.start()
     now = datetime.now(UTC)
