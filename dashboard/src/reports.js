@@ -2,7 +2,7 @@
 // filters the whole page by that value.
 import { useState } from 'preact/hooks';
 import { api } from './api.js';
-import { Card, html, Status, useLoad, Value } from './ui.js';
+import { Card, Field, html, Status, useLoad, Value } from './ui.js';
 
 const NAMES = {
   'visit:source': 'Source', 'visit:channel': 'Channel', 'visit:utm_source': 'UTM source',
@@ -70,7 +70,7 @@ export function Report({ card, base, baseKey, onFilter }) {
   const max = Math.max(1, ...rows.map((r) => r.metrics[0]));
   return html`<${Card} title=${card.title} tabs=${card.tabs.map(([k, l]) => [k, l])} active=${tab} onTab=${setTab}>
     ${tab === 'event:props:' && html`<form class="prop" onSubmit=${(e) => { e.preventDefault(); setProp(e.target.key.value.trim()); }}>
-      <label>Property key <input name="key" value=${prop} placeholder="plan" /></label><button>Show</button></form>`}
+      <label>Property key <${Field} name="key" value=${prop} placeholder="plan" /></label><button>Show</button></form>`}
     <div class="table-head"><span>${dimensionName(shown.dimension)}</span>${shown.columns.map(([, l]) => html`<span>${l}</span>`)}</div>
     <${Status} state=${state} empty=${ready && state.data && !rows.length ? EMPTY[tab] || 'Nothing in this range.' :
       !ready ? 'Name a property of your custom events.' : ''} />
