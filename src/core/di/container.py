@@ -31,6 +31,7 @@ from core.query.goals import GoalService
 from core.query.service import QueryService
 from core.realtime.client import build_redis
 from core.realtime.rate_limits import build_rate_limits
+from core.realtime.rate_limits import key_prefix as rate_limit_key_prefix
 from core.tenancy.api_keys import ApiKeys
 from core.tenancy.key_usage import KeyUsage
 from core.tenancy.pseudonyms import UserPseudonyms
@@ -98,7 +99,8 @@ class CoreContainer(containers.DeclarativeContainer):
         "{}:writes_inflight".format, settings.provided.buffer_stream))
     # Core's stores for the data rights (driven by the export module).
     core_data = providers.Singleton(CoreData, store=analytics, redis=redis, tenancy=tenancy, buffer=buffer,
-                                    watermark=write_watermark)
+                                    watermark=write_watermark,
+                                    rate_limit_prefix=providers.Callable(rate_limit_key_prefix, settings))
     dedup = providers.Singleton(DedupLedger, client=redis, ttl_s=settings.provided.dedup_ttl_s)
     worker = providers.Singleton(
         Worker, buffer=buffer, event_log=event_log, dedup=dedup, bus=bus, dead_letters=dead_letters,

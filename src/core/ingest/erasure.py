@@ -26,8 +26,13 @@ _REALTIME_PREFIXES = ("core:dedup:{site}:*", "query:v1:{site}:*")
 
 class CoreData:
     def __init__(self, *, store: AnalyticsStore, redis, tenancy, buffer, watermark, tenancy_cache_s: float = 5.0,
-                 clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
+                 rate_limit_prefix: str = "") -> None:
+        """`rate_limit_prefix`: the rate limits' key prefix (core.realtime.rate_limits): a site's
+        ingest counter is named by its id, so it goes with the site."""
         self._store, self._redis, self._tenancy = store, redis, tenancy
+        self._patterns = _REALTIME_PREFIXES + ((f"{rate_limit_prefix}:LIMITER/*/{{site}}/*",) if rate_limit_prefix
+                                               else ())
         self._buffer, self._watermark = buffer, watermark
         self.tenancy_cache_s, self._clock, self._sleep = tenancy_cache_s, clock, sleep
 
@@ -72,7 +77,7 @@ class CoreData:
     def erase_site(self, site_id: str) -> int:
         self._buffer.forget_acked()  # the site's events, written and acked, must not stay on disk
         removed = delete_site_rows(self._store, "events", site_id) + delete_site_rows(self._store, "visits", site_id)
-        for pattern in _REALTIME_PREFIXES:
+        for pattern in self._patterns:
             keys = list(self._redis.scan_iter(match=pattern.format(site=site_id), count=1000))
             for i in range(0, len(keys), 1000):
                 removed += self._redis.delete(*keys[i:i + 1000])

@@ -106,12 +106,16 @@ class RateLimits:
                 self.hit(SITE_EVENTS, site, events)
 
 
+def key_prefix(settings: Settings) -> str:
+    """Keys sit beside the deployment's buffer stream, as its other real-time keys do."""
+    return f"{settings.buffer_stream}:limits"
+
+
 def build_rate_limits(settings: Settings, client: redis.Redis, outage: Outage) -> RateLimits:
     if settings.redis_url:
         # The app's pool: its connect and socket timeouts (UT_STORE_TIMEOUT_S) bound every check.
-        # Keys sit beside the deployment's buffer stream, as its other real-time keys do.
         storage: Storage = RedisStorage(settings.redis_url, connection_pool=client.connection_pool,
-                                        key_prefix=f"{settings.buffer_stream}:limits")
+                                        key_prefix=key_prefix(settings))
     else:
         storage = _PacedMemoryStorage()
     return RateLimits(storage, settings=settings, outage=outage)
