@@ -58,10 +58,10 @@ def app_and_site(tmp_path_factory, migrated_sqlite):
 
 
 def _requests_only(app):
-    """The app for schemathesis without its lifespan: schemathesis would start it on its own and
-    end it after each test (closing the stores, unwiring the container) while the fixture's
-    TestClient runs it once for the module. Refusing the lifespan scope before reading a message
-    is how an ASGI app says it has none."""
+    """The app for schemathesis without its lifespan: schemathesis would start it a second time and
+    end it when it sees fit (its pytest plugin: after each test, closing the stores and unwiring
+    the container), while the fixture's TestClient runs it once for the module. Refusing the
+    lifespan scope before reading a message is how an ASGI app says it has none."""
     async def asgi(scope, receive, send):
         if scope["type"] == "lifespan":
             raise RuntimeError("the fixture runs the lifespan")
