@@ -112,16 +112,21 @@ def requires(scope: str, *, org_wide: bool = False) -> Callable[..., Principal]:
     return declare_scope(dependency, scope, ())
 
 
-@cache
-def site_in_path(scope: str, *, cookies: tuple[str, ...] | None = None) -> Callable[..., SiteInfo]:
-    """For `/api/v1/sites/{site_id}/…` routes: the site, checked."""
-    def dependency(request: Request, site_id: str = SITE_ID_PATH,
+def _site_named_by(where, scope: str, cookies: tuple[str, ...] | None) -> Callable[..., SiteInfo]:
+    """The checked site, its id read from `where` (the path or the query string)."""
+    def dependency(request: Request, site_id: str = where,
                    _key: str | None = Security(API_KEY, scopes=[scope]),
                    _bearer=Security(BEARER, scopes=[scope])) -> SiteInfo:
         site = authorize(request, scope, site_id, cookies=cookies).site
         assert site is not None
         return site
     return declare_scope(dependency, scope, cookies)
+
+
+@cache
+def site_in_path(scope: str, *, cookies: tuple[str, ...] | None = None) -> Callable[..., SiteInfo]:
+    """For `/api/v1/sites/{site_id}/…` routes: the site, checked."""
+    return _site_named_by(SITE_ID_PATH, scope, cookies)
 
 
 @cache
@@ -137,13 +142,7 @@ def site_id_in_path(scope: str, *, cookies: tuple[str, ...] | None = None) -> Ca
 @cache
 def site_in_query(scope: str, *, cookies: tuple[str, ...] | None = None) -> Callable[..., SiteInfo]:
     """For routes naming the site as `?site_id=` (the v1 stats, the seed's aliases)."""
-    def dependency(request: Request, site_id: str = SITE_ID_QUERY,
-                   _key: str | None = Security(API_KEY, scopes=[scope]),
-                   _bearer=Security(BEARER, scopes=[scope])) -> SiteInfo:
-        site = authorize(request, scope, site_id, cookies=cookies).site
-        assert site is not None
-        return site
-    return declare_scope(dependency, scope, cookies)
+    return _site_named_by(SITE_ID_QUERY, scope, cookies)
 
 
 @cache
