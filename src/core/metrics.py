@@ -83,6 +83,7 @@ class Metrics:
             self.rate_limited.labels(limit)
         self.shed = Counter("ut_http_stats_shed", "Read/admin API requests answered 503 by load shedding, by "
                             "reason (busy: no free slot in UT_STATS_QUEUE_S; timeout: no answer in "
+                            "UT_STATS_TIMEOUT_S; query_timeout: the engine stopped a query at "
                             "UT_STATS_TIMEOUT_S)", ["reason"], registry=r)
         for reason in ("busy", "timeout"):
             self.shed.labels(reason)

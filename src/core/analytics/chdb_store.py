@@ -11,7 +11,10 @@ from pathlib import Path
 
 import orjson
 
+from core.analytics.port import AnalyticsTimeout
 from core.analytics.sql_params import render
+
+_TIMEOUT_EXCEEDED = "(TIMEOUT_EXCEEDED)"  # ClickHouse error 159, as chDB words it
 
 
 class ChdbStore:
@@ -34,11 +37,31 @@ class ChdbStore:
         with self._lock:
             self._open().query(render(sql, params))
 
-    def query(self, sql: str, params: Mapping | None = None) -> list[tuple]:
+    def query(self, sql: str, params: Mapping | None = None, *, timeout_s: float | None = None) -> list[tuple]:
+        text = render(sql, params)
+        if timeout_s:
+            text += f"\nSETTINGS max_execution_time = {timeout_s:g}"
         with self._lock:
-            table = self._open().query(render(sql, params), "ArrowTable")
+            try:
+                table = self._open().query(text, "ArrowTable")
+            except RuntimeError as exc:  # chDB's ChdbError is a RuntimeError
+                if _TIMEOUT_EXCEEDED not in str(exc):
+                    raise
+                self._discard_interrupted_output()
+                raise AnalyticsTimeout(f"the query ran longer than {timeout_s:g} s") from exc
         columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
         return list(zip(*columns, strict=True)) if columns else []
+
+    def _discard_interrupted_output(self) -> None:
+        """chDB (4.x) hands what an interrupted query had written to the *next* query of the session,
+        as a garbled answer (seen: 'Invalid flatbuffers message', a UTF-8 error): here, under the lock,
+        a probe takes it, so the worker's or another reader's next query gets its own answer."""
+        for _ in range(3):
+            try:
+                if self._open().query("SELECT 'chdb-clean'", "CSV").bytes() == b'"chdb-clean"\n':
+                    return
+            except (RuntimeError, UnicodeDecodeError, OSError):
+                continue
 
     def query_arrow(self, sql: str, params: Mapping | None = None):
         with self._lock:

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import unquote, urlsplit
 
 from clickhouse_driver import Client
-from clickhouse_driver.errors import NetworkError, SocketTimeoutError
+from clickhouse_driver.errors import ErrorCodes, NetworkError, ServerException, SocketTimeoutError
 
-from core.analytics.port import AnalyticsUnavailable
+from core.analytics.port import AnalyticsTimeout, AnalyticsUnavailable
 from core.analytics.sql_params import render
 
 _NETWORK_ERRORS = (NetworkError, SocketTimeoutError, ConnectionError, EOFError, OSError)
@@ -53,8 +53,16 @@ class DriverStore:
     def execute(self, sql: str, params: Mapping | None = None) -> None:
         self._run(render(sql, params))
 
-    def query(self, sql: str, params: Mapping | None = None) -> list[tuple]:
-        return [tuple(row) for row in self._run(render(sql, params))]
+    def query(self, sql: str, params: Mapping | None = None, *, timeout_s: float | None = None) -> list[tuple]:
+        if not timeout_s:
+            return [tuple(row) for row in self._run(render(sql, params))]
+        try:  # the server stops the query itself; seconds, as 18.16 takes them
+            rows = self._run(render(sql, params), settings={"max_execution_time": max(1, round(timeout_s))})
+        except ServerException as exc:
+            if exc.code == ErrorCodes.TIMEOUT_EXCEEDED:
+                raise AnalyticsTimeout(f"the query ran longer than {timeout_s:g} s") from exc
+            raise
+        return [tuple(row) for row in rows]
 
     def query_arrow(self, sql: str, params: Mapping | None = None):
         import pyarrow as pa

@@ -16,12 +16,20 @@ class AnalyticsUnavailable(RuntimeError):
     """The store cannot be reached; the data is fine and the call should be retried."""
 
 
+class AnalyticsTimeout(RuntimeError):
+    """A read ran past the time it was given and the engine stopped it (ClickHouse's
+    `max_execution_time`): the query's work ends there, it does not go on in the background."""
+
+
 class AnalyticsStore(Protocol):
     kind: str
 
     def execute(self, sql: str, params: Mapping | None = None) -> None: ...
 
-    def query(self, sql: str, params: Mapping | None = None) -> list[tuple]: ...
+    def query(self, sql: str, params: Mapping | None = None, *, timeout_s: float | None = None) -> list[tuple]:
+        """The answer's rows. With `timeout_s`, the engine stops the query at that age and
+        `AnalyticsTimeout` is raised (the stats API's reads: UT_STATS_TIMEOUT_S)."""
+        ...
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Mapping]) -> None: ...
 

@@ -104,8 +104,8 @@ class Settings(BaseSettings):
     stats_queue_s: float = Field(10.0, ge=0, description="Longest a read/admin request waits for a free slot "
                                  "before answering 503 + Retry-After.")
     stats_timeout_s: float = Field(30.0, gt=0, description="Longest a read/admin request may take to start "
-                                   "its answer before answering 503 (its query finishes in the background, "
-                                   "still holding its slot).")
+                                   "its answer before answering 503; the query engine's read is stopped by "
+                                   "ClickHouse at the same age (max_execution_time).")
 
     @field_validator("rate_limit_api", "rate_limit_collect_ip", "rate_limit_site_events")
     @classmethod

@@ -91,7 +91,8 @@ class CoreContainer(containers.DeclarativeContainer):
                                       closed_ttl_s=settings.provided.query_cache_closed_ttl_s,
                                       counter=metrics.provided.query_cache_counter.call())
     query_metrics = providers.List()  # modules' metrics for the engine (core.query.contributions)
-    query = providers.Singleton(QueryService, store=providers.Singleton(QueryStore, store=analytics),
+    query = providers.Singleton(QueryService, store=providers.Singleton(QueryStore, store=analytics,
+                                                                                 timeout_s=settings.provided.stats_timeout_s),
                                 engaged_ms=bounce_engaged_ms, goals=goals.provided.for_site, cache=query_cache,
                                 metrics=query_metrics)
     # Below it every row's `ingested_ms` is visible in the events log (read by the export module).

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 
+from core.analytics.port import AnalyticsTimeout
 from core.di.container import CoreContainer, start_core
 from core.http import collect, goals, keys, ops, query, server_api, sites, stats
 from core.http.access import describe_scopes
@@ -108,6 +109,16 @@ def create_app(core: CoreContainer, routers: Sequence[APIRouter], *,
 
     for error in STORE_ERRORS:
         app.add_exception_handler(error, store_down)
+
+    @app.exception_handler(AnalyticsTimeout)
+    async def query_timed_out(_request: Request, exc: AnalyticsTimeout) -> Response:
+        """The engine stopped a read at UT_STATS_TIMEOUT_S (core.query.clickhouse.QueryStore): its work
+        is over, its slot free; the client may narrow the range or retry."""
+        core.metrics().shed.labels("query_timeout").inc()
+        response = json_response({"detail": f"{exc} (UT_STATS_TIMEOUT_S) and was stopped; narrow the "
+                                            "date range or retry later"}, 503)
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(IngestUnavailable)
     async def ingest_unavailable(_request: Request, exc: IngestUnavailable) -> Response:

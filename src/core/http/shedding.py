@@ -10,9 +10,10 @@ finds no free slot waits at most `UT_STATS_QUEUE_S` on the event loop (holding n
 answers 503 + Retry-After: the work refused is never started. At most `UT_STATS_QUEUE_LENGTH`
 wait: past that a request is refused at once. So a dashboard's burst of a dozen queries waits its
 turn (long enough for slow queries), and a flood is turned away in microseconds. One that has a slot but has not
-started its answer within `UT_STATS_TIMEOUT_S` answers 503 too; its thread cannot be stopped
-(Python threads cannot be cancelled), so it runs to its end in a task of its own and keeps its
-slot until then: the limit bounds the work really running, not only the clients waiting.
+started its answer within `UT_STATS_TIMEOUT_S` answers 503 too. Its query engine read is stopped by
+ClickHouse at the same age (core.query.clickhouse.QueryStore); anything else its thread does
+cannot be (Python threads cannot be cancelled), so it runs to its end in a task of its own and
+keeps its slot until then: the limit bounds the work really running, not only the clients waiting.
 
 Collect shares none of this: its routes are async and its store calls have their own threads
 (core.http.store_calls), so a full stats pool never delays them.

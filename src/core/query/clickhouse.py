@@ -253,11 +253,12 @@ def _visit_dims(node: Filter | None, dims: Sequence[Dimension]) -> list[Dimensio
 
 
 class QueryStore:
-    def __init__(self, *, store: AnalyticsStore) -> None:
+    def __init__(self, *, store: AnalyticsStore, timeout_s: float | None = None) -> None:
         self._store = store
+        self._timeout_s = timeout_s  # UT_STATS_TIMEOUT_S: the engine stops a read that runs longer
 
     def rows(self, sql: str, params: dict) -> list[tuple]:
-        return self._store.query(sql, params)
+        return self._store.query(sql, params, timeout_s=self._timeout_s)
 
     def first_event_ms(self, site_id: str) -> int:
         rows = self._store.query(FIRST_EVENT, {"site_id": site_id})

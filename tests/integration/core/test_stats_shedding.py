@@ -16,7 +16,10 @@ from fastapi.testclient import TestClient
 
 from bootstrap.app import create_app
 from core.config.settings import Settings
+from core.query.clickhouse import QueryStore
 from core.query.schemas import QueryResponse
+from core.query.service import QueryService
+from tests.integration.core.test_query_timeout import SLOW
 
 ORIGIN = {"Origin": "https://shop.example"}
 
@@ -158,3 +161,35 @@ def test_collect_does_not_need_the_thread_pool_the_sync_read_routes_run_in(shed_
         assert statuses == [202] * 5
         engine.gate.set()
         assert _query(client, site).status_code == 200  # the sync routes have their threads back
+
+
+class SlowQueryStore(QueryStore):
+    """The engine's store, handed a read that only its timeout can end."""
+
+    def rows(self, sql: str, params: dict) -> list[tuple]:
+        return super().rows(SLOW, {})
+
+
+def test_a_stats_query_past_its_timeout_answers_503_with_retry_after(tmp_path, migrated_sqlite):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(migrated_sqlite, data / "utrack.sqlite3")
+    app = create_app(Settings(data_dir=data, worker_enabled=False, stats_timeout_s=1))
+    core = app.state.container.core
+    engine = QueryService(store=SlowQueryStore(store=core.analytics(), timeout_s=1), goals=lambda _site: [])
+    core.query.override(providers.Object(engine))
+    site = core.tenancy().create_site(domain="shop.example")
+    with TestClient(app) as client:
+        started = time.monotonic()
+        answer = client.post("/api/v2/query", headers={"X-API-Key": site.secret_key},
+                             json={"site_id": site.site_id, "metrics": ["visitors"], "date_range": "7d"})
+        assert time.monotonic() - started < 5
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["Retry-After"] == "5"
+        assert "UT_STATS_TIMEOUT_S" in answer.json()["detail"]
+        # The engine's stop or the shedding's timeout answers first (both at 1 s); either way the
+        # query's work is over: the engine (and its lock) serves the next read at once.
+        assert (_shed(client, "query_timeout") or 0) + (_shed(client, "timeout") or 0) == 1
+        started = time.monotonic()
+        assert core.analytics().query("SELECT 40 + 2") == [(42,)]
+        assert time.monotonic() - started < 2
