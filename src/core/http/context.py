@@ -10,6 +10,7 @@ import time
 from functools import lru_cache
 
 from fastapi import Request
+from starlette.requests import HTTPConnection
 
 from core.http.store_calls import request_deadline
 from core.ingest.context import RequestContext
@@ -40,7 +41,7 @@ def _trusted(address, networks: tuple[Network, ...]) -> bool:
     return address is not None and any(address in net for net in networks)
 
 
-def client_ip(request: Request) -> str:
+def client_ip(request: HTTPConnection) -> str:
     """The visitor's IP as far as trusted proxies vouch for it (see the module docstring)."""
     peer = request.client.host if request.client else ""
     networks = parse_networks(getattr(request.app.state, "trusted_proxies", "") or "")

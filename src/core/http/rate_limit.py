@@ -12,7 +12,8 @@ signed-in dashboard, share links).
 """
 
 from fastapi import HTTPException
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.http.api_routes import is_api
@@ -57,12 +58,12 @@ class ApiRateLimit:
         self._metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_api(scope["path"]):
+        if scope["type"] not in ("http", "websocket") or not is_api(scope["path"]):
             await self.app(scope, receive, send)
             return
         limits: RateLimits = self._limits()
         if limits.enabled(API):
-            request = Request(scope)
+            request = HTTPConnection(scope)  # a WebSocket's handshake counts like a request
             key = presented_key(request)
             identity = f"key:{hash_key(key)[:32]}" if key else f"ip:{limits.ip_identity(client_ip(request))}"
             try:
@@ -71,11 +72,14 @@ class ApiRateLimit:
                 error = too_many(exc, self._metrics)
                 response = json_response({"detail": error.detail}, 429)
                 response.headers.update(error.headers or {})
-                await response(scope, receive, send)
+                if scope["type"] == "websocket":
+                    await _refuse_handshake(scope, receive, send, response)
+                else:
+                    await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
-    async def _hit(self, request: Request, limits: RateLimits, identity: str) -> None:
+    async def _hit(self, request: HTTPConnection, limits: RateLimits, identity: str) -> None:
         # Off the event loop even in process: the memory store may start its purge thread, and a
         # thread start waits for the GIL, which busy read threads hold.
         calls = request.app.state.store_calls
@@ -84,3 +88,16 @@ class ApiRateLimit:
         except StoreTimeout:
             # A hung Redis: let the request through, as a failing one does (core.realtime.rate_limits).
             self._metrics.rate_limit_outage.failed(TimeoutError("no answer within UT_STORE_TIMEOUT_S"))
+
+
+async def _refuse_handshake(scope: Scope, receive: Receive, send: Send, response: Response) -> None:
+    """The 429 as the handshake's answer where the server can send one (ASGI's
+    websocket.http.response extension: uvicorn, Starlette's test client); else the handshake is
+    closed with 1008 (policy violation), which a browser sees as a refused connection."""
+    await receive()  # websocket.connect
+    if "websocket.http.response" not in scope.get("extensions", {}):
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    await send({"type": "websocket.http.response.start", "status": response.status_code,
+                "headers": response.raw_headers})
+    await send({"type": "websocket.http.response.body", "body": response.body})

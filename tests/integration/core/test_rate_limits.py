@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketDenialResponse
+from starlette.websockets import WebSocketDisconnect
 
 from bootstrap.app import create_app
 from core.config.settings import Settings
@@ -119,6 +121,22 @@ def test_the_api_limit_is_per_presented_key_across_two_apps_bad_keys_included(sh
         assert a.get("/health").status_code == 200  # operations are never limited
         assert _pageview(a, site.site_id).status_code == 202  # nor is collect by the API limit
         assert sum(_metric(c, "ut_http_rate_limited_total", {"limit": "api_key"}) for c in (a, b)) == 4
+
+
+def test_a_live_stream_websocket_handshake_counts_against_the_api_limit_and_is_refused_with_429(
+        shared_settings, forget_stream):
+    (app, _) = _apps(shared_settings, rate_limit_api="2/hour")
+    site = app.state.container.core.tenancy().create_site(domain="shop.example")
+    ws = f"/events/ws?site_id={site.site_id}&backlog=0"
+    with TestClient(app, client=IP1) as client:
+        for _ in range(2):  # within the limit: the stream's own auth answers (no token: refused)
+            with pytest.raises(WebSocketDisconnect), client.websocket_connect(ws) as socket:
+                socket.receive_json()
+        with pytest.raises(WebSocketDenialResponse) as refused, client.websocket_connect(ws):
+            pass
+        _assert_429(refused.value, 2)
+        assert client.get(f"/api/v1/sites/{site.site_id}/goals").status_code == 429  # one count per IP
+        assert _metric(client, "ut_http_rate_limited_total", {"limit": "api_key"}) == 2
 
 
 def test_embedded_mode_counts_in_process_and_buffers_only_the_accepted_events(tmp_path, migrated_sqlite):
