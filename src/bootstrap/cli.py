@@ -173,7 +173,9 @@ def meta_capi_show(site_id: str) -> None:
 
 @exports.command("add")
 def exports_add(site_id: str, kind: str = typer.Option(..., help="s3 or local."),
-                bucket: str = typer.Option(None), endpoint_url: str = typer.Option(None, help="S3 endpoint URL."),
+                bucket: str = typer.Option(None),
+                endpoint_url: str = typer.Option(None, help="S3 endpoint URL (public addresses only, unless "
+                                                 "its host is in UT_EXPORT_ENDPOINT_HOSTS)."),
                 region: str = typer.Option(None), prefix: str = typer.Option(None),
                 path: str = typer.Option(None, help="local: directory relative to UT_EXPORT_LOCAL_ROOT."),
                 fmt: str = typer.Option(None, "--format", help="parquet (default), jsonl or csv."),

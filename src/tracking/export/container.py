@@ -7,6 +7,7 @@ from dependency_injector import containers, providers
 from core.crypto import Cipher
 from tracking.export.clickhouse import ExportRows
 from tracking.export.service.destinations import Destinations
+from tracking.export.service.endpoints import EndpointPolicy
 from tracking.export.service.rights import DataRights
 from tracking.export.service.runs import ExportRuns
 from tracking.export.service.usage import UsageReport
@@ -22,7 +23,9 @@ class ExportContainer(containers.DeclarativeContainer):
 
     cipher = providers.Singleton(Cipher, core.settings.provided.secret_key, _CIPHER_INFO)
     clock = providers.Object(time.time)
-    destinations = providers.Singleton(Destinations, uow=core.uow.provider, cipher=cipher, clock=clock)
+    endpoints = providers.Singleton(EndpointPolicy, config.provided.export_endpoint_hosts)
+    destinations = providers.Singleton(Destinations, uow=core.uow.provider, cipher=cipher, clock=clock,
+                                       endpoints=endpoints)
     rows = providers.Singleton(ExportRows, store=core.analytics)
     metrics = providers.Singleton(ExportMetrics, registry=core.metrics.provided.registry)
     runs = providers.Singleton(

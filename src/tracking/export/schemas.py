@@ -20,7 +20,8 @@ class DestinationCreate(BaseModel):
     kind: Kind = Field(description="`s3` (any S3-compatible bucket) or `local` (a directory under "
                        "UT_EXPORT_LOCAL_ROOT).")
     name: str | None = Field(None, max_length=100)
-    endpoint_url: str | None = Field(None, description="S3 endpoint; empty = AWS for `region`.")
+    endpoint_url: str | None = Field(None, description="S3 endpoint; empty = AWS for `region`. It must resolve "
+                                      "to public addresses only, unless its host is in UT_EXPORT_ENDPOINT_HOSTS.")
     region: str | None = Field(None, max_length=64)
     bucket: str | None = Field(None, max_length=255)
     prefix: str | None = Field(None, description="Key prefix inside the bucket or directory.")

@@ -10,6 +10,10 @@ from core.config.settings import ModuleSettings
 class ExportModuleSettings(ModuleSettings):
     export_local_root: Path = Field(Path("data/exports"), description="Local destinations write under this "
                                     "directory (their `path` is relative to it).")
+    export_endpoint_hosts: str = Field("", description="S3 endpoint hosts a destination may name even when they "
+                                       "resolve to private or local addresses, comma-separated (`minio.internal`, "
+                                       "`*.s3.internal`, `127.0.0.1`); when set, only these. Empty: any host whose "
+                                       "addresses are all public (no SSRF into the operator's network).")
     export_poll_s: float = Field(30.0, gt=0, description="How often the exporter looks for intervals that are due.")
     export_settle_s: float = Field(60.0, ge=0, description="An interval is exported this long after the write "
                                    "watermark has passed its end (covers clock differences between workers).")

@@ -11,6 +11,7 @@ from datetime import datetime
 from core.crypto import Cipher
 from tracking.export.models import Destination
 from tracking.export.repository import ExportRepository
+from tracking.export.service.endpoints import EndpointPolicy, EndpointRefused
 from tracking.export.service.formats import FORMATS
 from tracking.export.service.layout import INTERVALS_S, floor_ms
 
@@ -65,13 +66,18 @@ def view(d: Destination) -> DestinationView:
 
 
 class Destinations:
-    def __init__(self, *, uow, cipher: Cipher, clock) -> None:
+    def __init__(self, *, uow, cipher: Cipher, clock, endpoints: EndpointPolicy | None = None) -> None:
         self._uow, self._cipher, self._clock = uow, cipher, clock
+        self._endpoints = endpoints or EndpointPolicy()  # public addresses only, unless the operator lists hosts
+
+    def check_endpoint(self, endpoint_url: str) -> None:
+        """Before a run too: a host name may point elsewhere by then (EndpointRefused)."""
+        self._endpoints.check(endpoint_url)
 
     def create(self, site_id: str, *, access_key: str | None = None, secret_key: str | None = None,
                **given) -> DestinationView:
         values = {**_DEFAULTS, **{k: v for k, v in given.items() if v is not None}}
-        _check(values, access_key, secret_key)
+        self._check(values, access_key, secret_key)
         now_ms = int(self._clock() * 1000)
         d = Destination(site_id=site_id, **{k: values[k] for k in _FIELDS},
                         cursor_ms=floor_ms(now_ms, values["interval_s"]), failures=0, next_attempt_ms=0,
@@ -89,7 +95,7 @@ class Destinations:
                 raise UnknownDestination(destination_id)
             values = {k: getattr(d, k) for k in _FIELDS} | {k: v for k, v in given.items() if v is not None}
             # A credential not given is the stored one ("kept"): checked for presence only.
-            _check(values, access_key if access_key is not None else ("kept" if d.access_key_enc else None),
+            self._check(values, access_key if access_key is not None else ("kept" if d.access_key_enc else None),
                    secret_key if secret_key is not None else ("kept" if d.secret_key_enc else None))
             for k in _FIELDS:
                 setattr(d, k, values[k])
@@ -128,6 +134,14 @@ class Destinations:
     def _enc(self, value: str | None) -> str:
         return self._cipher.encrypt(value) if value else ""
 
+    def _check(self, values: dict, access_key: str | None, secret_key: str | None) -> None:
+        _check(values, access_key, secret_key)
+        if values["kind"] == "s3":
+            try:
+                self._endpoints.check(values["endpoint_url"])
+            except EndpointRefused as exc:
+                raise InvalidDestination(str(exc)) from None
+
 
 def _check(values: dict, access_key: str | None, secret_key: str | None) -> None:
     kind, fmt = values.get("kind"), values["format"]
@@ -148,8 +162,6 @@ def _check(values: dict, access_key: str | None, secret_key: str | None) -> None
             raise InvalidDestination("an s3 destination needs bucket")
         if not (access_key and secret_key):
             raise InvalidDestination("an s3 destination needs access_key and secret_key")
-        if values["endpoint_url"] and not values["endpoint_url"].startswith(("http://", "https://")):
-            raise InvalidDestination("endpoint_url must start with http:// or https://")
     elif not values["path"] or values["path"].startswith("/") or ".." in values["path"].split("/"):
         raise InvalidDestination("a local destination needs path, a directory relative to UT_EXPORT_LOCAL_ROOT "
                                  "(no leading / and no ..)")

@@ -182,6 +182,8 @@ class ExportRuns:
                 self._metrics.lag(d.id, max(0.0, self._clock() - d.cursor_ms / 1000))
 
     def _retrying(self, d: Destination) -> RetryingTarget:
+        if d.kind == "s3":
+            self._destinations.check_endpoint(d.endpoint_url)  # a refusal fails the run, shown in its status
         access, secret = self._destinations.credentials(d)
         retrying = RetryingTarget(self._target_factory(d, access, secret), attempts=self._attempts,
                                   secrets=(access, secret), base_s=self._upload_backoff_s)

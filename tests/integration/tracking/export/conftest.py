@@ -17,6 +17,7 @@ from core.tenancy.service import TenancyService
 from tests import servers
 from tracking.export.clickhouse import ExportRows
 from tracking.export.service.destinations import Destinations
+from tracking.export.service.endpoints import EndpointPolicy
 from tracking.export.service.runs import ExportRuns
 
 SECRET = "test-server-secret-0123456789"
@@ -98,7 +99,8 @@ def export(sqlite_uow, analytics_store, tmp_path) -> Export:
     site = TenancyService(uow=uow).create_site(domain=f"{uuid.uuid4().hex[:8]}.example")
     now = [1_790_000_000.0]  # a fixed "now" (2026-09-21), moved by the tests
     clock = lambda: now[0]  # noqa: E731
-    destinations = Destinations(uow=uow, cipher=Cipher(SECRET, b"utrack export v1"), clock=clock)
+    destinations = Destinations(uow=uow, cipher=Cipher(SECRET, b"utrack export v1"), clock=clock,
+                                endpoints=EndpointPolicy("127.0.0.1"))  # moto_server's address
     watermark = Watermark(int(now[0] * 1000))
     runs = ExportRuns(uow=uow, destinations=destinations, rows=ExportRows(store=analytics_store),
                       watermark=watermark, local_root=tmp_path / "exports", settle_s=0, part_rows=150,

@@ -25,7 +25,8 @@ def service(server_settings, tmp_path):
     settings = server_settings.model_copy(update={"worker_enabled": False})
     migrate_all(settings)
     app = create_app(settings, module_settings={"export": ExportModuleSettings(
-        export_settle_s=0, export_local_root=tmp_path / "exports", export_upload_attempts=1)})
+        export_settle_s=0, export_local_root=tmp_path / "exports", export_upload_attempts=1,
+        export_endpoint_hosts="127.0.0.1")})
     c = app.state.container
     c.export.clock.override(providers.Object(clock))
     c.core.write_watermark().clock = clock  # the worker's stamps and the exporter's watermark: one clock

@@ -6,15 +6,20 @@ import csv
 import gzip
 import io
 import json
+import re
 import time
 import uuid
 
 import pyarrow.parquet as pq
 import pytest
 
+from core.crypto import Cipher
 from core.ingest.event_log import EventLog
 from core.tenancy.service import TenancyService
-from tests.integration.tracking.export.conftest import ACCESS_KEY, SECRET_KEY
+from tests.integration.tracking.export.conftest import ACCESS_KEY, SECRET, SECRET_KEY
+from tracking.export.clickhouse import ExportRows
+from tracking.export.service.destinations import Destinations, InvalidDestination
+from tracking.export.service.runs import ExportRuns
 from tracking.export.service.targets import LocalTarget, S3Target
 
 HOUR = 3_600_000
@@ -230,3 +235,30 @@ def test_retention_deletes_the_days_older_than_the_site_keeps(export, analytics_
                             sites=TenancyService(uow=export.uow).list_sites, core_data=CoreData(
                                 store=analytics_store, redis=None, tenancy=None, buffer=None, watermark=None))
     assert by_default.apply_retention() == {other: 5}
+
+
+def test_an_endpoint_into_the_operators_network_is_refused_when_saved_and_before_each_run(
+        export, analytics_store, s3, s3_url, bucket):
+    """SSRF: with UT_EXPORT_ENDPOINT_HOSTS empty only public endpoints may be named; moto_server on
+    127.0.0.1 stands for a service inside the operator's network."""
+    refusing = Destinations(uow=export.uow, cipher=Cipher(SECRET, b"utrack export v1"), clock=lambda: export.clock[0])
+    for url, why in ((s3_url, "non-public address (127.0.0.1)"), ("http://169.254.169.254/latest/", "169.254.169.254"),
+                     ("http://localhost:6379", "non-public address")):
+        with pytest.raises(InvalidDestination, match=re.escape(why)):
+            refusing.create(export.site_id, kind="s3", endpoint_url=url, bucket="b", access_key=ACCESS_KEY,
+                            secret_key=SECRET_KEY)
+    # Saved while the operator allowed the host; before a run the host is checked again.
+    name = bucket()
+    d = export.destinations.create(export.site_id, kind="s3", endpoint_url=s3_url, bucket=name,
+                                   access_key=ACCESS_KEY, secret_key=SECRET_KEY, format="jsonl", compression="none")
+    truth = seed(analytics_store, export.site_id, 20, d.cursor_ms, HOUR // 2)
+    export.watermark.ms = d.cursor_ms + HOUR
+    runs = ExportRuns(uow=export.uow, destinations=refusing, rows=ExportRows(store=analytics_store),
+                      watermark=export.watermark, local_root=export.local_root, settle_s=0,
+                      clock=lambda: export.clock[0])
+    refused = runs.run(d.id)
+    assert refused.intervals == 0 and "UT_EXPORT_ENDPOINT_HOSTS" in refused.error
+    assert s3_objects(s3, name) == {}  # not one request reached it
+    assert "UT_EXPORT_ENDPOINT_HOSTS" in export.runs.status(export.site_id, d.id)["destination"].last_error
+    assert export.runs.run(d.id).intervals == 1  # allowed again: exported, once
+    check_once(read_rows(s3_objects(s3, name)), truth)

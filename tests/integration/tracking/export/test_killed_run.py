@@ -21,6 +21,7 @@ from tests.e2e.harness import settings_env
 from tests.integration.tracking.export.conftest import ACCESS_KEY, SECRET_KEY
 from tests.integration.tracking.export.test_export import HOUR, check_once, read_rows, s3_objects, seed
 from tracking.export.service.destinations import Destinations
+from tracking.export.service.endpoints import EndpointPolicy
 
 UTRACK = str(Path(sys.executable).with_name("utrack"))
 
@@ -36,10 +37,12 @@ def test_a_backfill_killed_mid_upload_resumes_with_no_duplicate_and_no_gap(serve
     truth = seed(store, site, 900, start, 3 * HOUR)
     store.close()
     name = bucket()
-    dest = Destinations(uow=uow, cipher=Cipher(server_settings.secret_key, b"utrack export v1"), clock=time.time
-                        ).create(site, kind="s3", endpoint_url=s3_url, bucket=name, access_key=ACCESS_KEY,
-                                 secret_key=SECRET_KEY, format="jsonl", compression="none")
-    env = {**settings_env(server_settings), "UT_EXPORT_PART_ROWS": "5", "UT_EXPORT_SETTLE_S": "0"}
+    destinations = Destinations(uow=uow, cipher=Cipher(server_settings.secret_key, b"utrack export v1"),
+                                clock=time.time, endpoints=EndpointPolicy("127.0.0.1"))  # moto_server's address
+    dest = destinations.create(site, kind="s3", endpoint_url=s3_url, bucket=name, access_key=ACCESS_KEY,
+                               secret_key=SECRET_KEY, format="jsonl", compression="none")
+    env = {**settings_env(server_settings), "UT_EXPORT_PART_ROWS": "5", "UT_EXPORT_SETTLE_S": "0",
+           "UT_EXPORT_ENDPOINT_HOSTS": "127.0.0.1"}
     args = [UTRACK, "exports", "backfill", site, str(dest.id), "--from", _iso(start), "--to", _iso(start + 3 * HOUR)]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
