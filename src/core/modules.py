@@ -8,6 +8,7 @@ the provider and its class. Bootstrap wires every hook in one loop (`bootstrap.c
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from dependency_injector import providers
@@ -29,6 +30,10 @@ class Eraser(Protocol):
     def erase_site(self, site_id: str) -> int: ...
 
     def erase_subject(self, subject: Subject) -> int: ...
+
+    def erase_before(self, site_id: str, day: date) -> int:
+        """Retention: the site's rows of UTC days before `day` (the events log's own are core's)."""
+        ...
 
 
 class SiteSetting(Protocol):

@@ -8,6 +8,7 @@ returned is of the rows found when the mutation was issued.
 """
 
 from collections.abc import Sequence
+from datetime import date
 
 from core.analytics.port import AnalyticsStore
 from core.erasure import Subject
@@ -56,3 +57,9 @@ class TablesEraser:
 
     def erase_subject(self, subject: Subject) -> int:
         return sum(delete_rows(self._store, table, subject, columns) for table, columns in self._tables.items())
+
+    def erase_before(self, site_id: str, day: date) -> int:
+        """Every module table has the events log's UTC `day` column: retention cuts them alike."""
+        params = {"site": site_id, "day": day}
+        return sum(delete_where(self._store, table, "site_id = %(site)s AND day < %(day)s", params)
+                   for table in self._tables)

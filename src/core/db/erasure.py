@@ -2,10 +2,11 @@
 
 `models` are the module's tables with a `site_id` column (all rows of a deleted site go);
 `event_models` those that also have an `event_id` column, whose rows of a subject's events go
-when a visitor, session or user is deleted.
+when a visitor, session or user is deleted, and (those with a `created_at`) when retention passes them.
 """
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import delete
 
@@ -21,6 +22,13 @@ class RowsEraser:
     def erase_site(self, site_id: str) -> int:
         with self._uow() as session:
             return sum(session.execute(delete(m).where(m.site_id == site_id)).rowcount for m in self._models)
+
+    def erase_before(self, site_id: str, day: date) -> int:
+        """Retention: rows of `event_models` recorded before `day` (UTC), by their `created_at`."""
+        cutoff = datetime.combine(day, time.min, UTC)
+        with self._uow() as session:
+            return sum(session.execute(delete(m).where(m.site_id == site_id, m.created_at < cutoff)).rowcount
+                       for m in self._event_models if hasattr(m, "created_at"))
 
     def erase_subject(self, subject: Subject) -> int:
         ids = list(subject.event_ids)

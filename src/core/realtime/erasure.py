@@ -6,6 +6,7 @@ minutes (presence) may be left to expire; say so where the module declares its p
 """
 
 from collections.abc import Sequence
+from datetime import date
 
 from core.erasure import Subject
 
@@ -21,6 +22,11 @@ class KeysEraser:
             for i in range(0, len(keys), 1000):
                 removed += self._r.delete(*keys[i:i + 1000])
         return removed
+
+    def erase_before(self, site_id: str, day: date) -> int:
+        """Retention has nothing to cut here: these keys hold current state (visitors' sessions, presence)
+        and expire by their own TTLs, which are far shorter than any retention."""
+        return 0
 
     def erase_subject(self, subject: Subject) -> int:
         keys = [k.format(site=subject.site_id, visitor=v) for k in self._visitor_keys for v in subject.visitor_ids]

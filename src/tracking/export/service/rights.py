@@ -75,8 +75,9 @@ class DataRights:
 
     def apply_retention(self, site_ids: Sequence[str] = ()) -> dict[str, int]:
         """Events (and visits) of UTC days older than each site's retention are deleted from the
-        log: a site's own setting, else UT_EXPORT_RETENTION_DAYS (`site_ids`: the sites that default
-        applies to; all sites when not given)."""
+        log, and every module's rows of those days (core.modules.Eraser.erase_before). Retention is a
+        site's own setting, else UT_EXPORT_RETENTION_DAYS (`site_ids`: the sites that default applies
+        to; all sites when not given)."""
         with self._uow() as session:
             own = ExportRepository(session).retentions()
         if not site_ids and self._default_days > 0 and self._sites is not None:
@@ -87,7 +88,8 @@ class DataRights:
             days = own.get(site_id, self._default_days)
             if days > 0:
                 cutoff = today - timedelta(days=days)
-                n = self._core.erase_before(site_id, cutoff)
+                n = self._core.erase_before(site_id, cutoff) + sum(e.erase_before(site_id, cutoff)
+                                                                   for e in self._erasers)
                 if n:
                     done[site_id] = self._audit(site_id, "retention", cutoff.isoformat(), "retention", n)
         return done

@@ -181,3 +181,32 @@ def test_visitor_session_and_user_deletions_reach_every_module(service):
     audit = client.get(f"/api/v1/sites/{sid}/deletions", headers=auth).json()
     assert [a["scope"] for a in audit] == ["user", "session", "visitor"]
     assert "customer-42" not in str(audit) and audit[0]["requested_by"].startswith("key:sk_")
+
+
+def test_retention_cuts_every_modules_rows_of_the_days_it_passes(service):
+    """Retention reaches the modules' own tables (core.modules.Eraser.erase_before), not only the
+    events log: 401 days on, a 400-day retention leaves none of the site's event-derived rows."""
+    client, c, settings = service
+    cut = seed(client, c, f"cut-{uuid.uuid4().hex[:6]}.example")  # retention 400 days
+    kept = seed(client, c, f"kept-{uuid.uuid4().hex[:6]}.example")
+    assert client.put(f"/api/v1/sites/{kept['site_id']}/retention", headers=kept["auth"],
+                      json={"days": 3650}).status_code == 200
+    before, kept_before = clickhouse_counts(c, cut["site_id"]), clickhouse_counts(c, kept["site_id"])
+    derived = ("events", "visits", "sessions_engagement", "ecommerce_events", "ecommerce_orders", "ecommerce_items",
+               "web_vitals_measurements")
+    assert all(before[t] > 0 for t in derived), before
+    ledger_before = transactional_hits(c, cut["site_id"])
+    assert ledger_before.get("ecommerce_orders", 0) == 3
+
+    c.export.rights.reset()
+    rights = c.export.rights(clock=lambda: time.time() + 401 * 86_400)
+    done = rights.apply_retention()
+    # (sites of earlier tests on the shared servers are cut too: they have 400 days as well)
+    assert kept["site_id"] not in done and done[cut["site_id"]] >= sum(before[t] for t in derived)
+
+    assert wait_until(lambda: {t: n for t, n in clickhouse_counts(c, cut["site_id"]).items() if n}) == {}
+    after = transactional_hits(c, cut["site_id"])
+    assert "ecommerce_orders" not in after  # the order ledger's rows of those days too
+    assert after["core_sites"] == ledger_before["core_sites"]  # the site and its settings stay
+    assert clickhouse_counts(c, kept["site_id"]) == kept_before
+    assert transactional_hits(c, kept["site_id"]).get("ecommerce_orders") == 3
