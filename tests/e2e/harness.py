@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -134,6 +135,23 @@ class Service:
 
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def two_api_processes(settings: Settings, tmp_path: Path, env: dict[str, str] | None = None):
+    """Two `utrack serve` processes of one deployment (server stores) and a site: the first runs the
+    worker, the second does not (one worker drains the shared stream). Yields (first, second, site)."""
+    first, second = Service(settings, tmp_path / "first.log"), Service(settings, tmp_path / "second.log")
+    first.migrate()
+    site = first.create_site(domain="shop.example")
+    second.env["UT_WORKER_ENABLED"] = "false"
+    for service in (first, second):
+        service.env.update(env or {})
+    try:
+        yield first.start(), second.start(), site
+    finally:
+        second.stop()
+        first.stop()
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):

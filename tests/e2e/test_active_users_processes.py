@@ -3,20 +3,14 @@ the worker publishes each change once on Redis pub/sub, and every process relays
 
 import pytest
 
-from tests.e2e.harness import Service
+from tests.e2e.harness import two_api_processes
 from tests.e2e.live import SseReader
 
 
 @pytest.fixture
 def two_processes(server_settings, tmp_path):
-    first = Service(server_settings, tmp_path / "first.log")
-    first.migrate()
-    site = first.create_site(domain="shop.example")
-    second = Service(server_settings, tmp_path / "second.log")
-    second.env["UT_WORKER_ENABLED"] = "false"
-    yield first.start(), second.start(), site
-    second.stop()
-    first.stop()
+    with two_api_processes(server_settings, tmp_path) as (first, second, site):
+        yield first, second, site
     import redis
 
     client = redis.Redis.from_url(server_settings.redis_url)

@@ -4,7 +4,7 @@ holds in sum, every 429 carries its headers, and every event answered 202 is sto
 
 import pytest
 
-from tests.e2e.harness import Service, query_events_log, wait_for
+from tests.e2e.harness import query_events_log, two_api_processes, wait_for
 
 SITE_EVENTS = 10
 API_REQUESTS = 4
@@ -12,17 +12,9 @@ API_REQUESTS = 4
 
 @pytest.fixture
 def two_processes(server_settings, tmp_path):
-    first = Service(server_settings, tmp_path / "first.log")
-    first.migrate()
-    site = first.create_site(domain="shop.example")
-    second = Service(server_settings, tmp_path / "second.log")
-    second.env["UT_WORKER_ENABLED"] = "false"  # one worker drains the shared stream
-    for service in (first, second):
-        service.env["UT_RATE_LIMIT_SITE_EVENTS"] = f"{SITE_EVENTS}/hour"
-        service.env["UT_RATE_LIMIT_API"] = f"{API_REQUESTS}/hour"
-    yield first.start(), second.start(), site
-    second.stop()
-    first.stop()
+    limits = {"UT_RATE_LIMIT_SITE_EVENTS": f"{SITE_EVENTS}/hour", "UT_RATE_LIMIT_API": f"{API_REQUESTS}/hour"}
+    with two_api_processes(server_settings, tmp_path, limits) as services:
+        yield services
 
 
 def _assert_429(response, limit: int) -> None:
