@@ -64,7 +64,7 @@ FILLED = """() => {
   if (!main || main.textContent.includes('Loading')) return false;
   if (document.querySelectorAll('.metrics [data-metric]:not([data-raw=""])').length < 7) return false;
   if (!document.querySelector('.chart canvas') || document.querySelector('[aria-busy=true]')) return false;
-  if (!document.querySelector('.stats [data-metric=revenue]')) return false;
+  if (!document.querySelector('.stats.shop [data-metric=total_revenue]')) return false;
   return document.querySelectorAll('section.card').length >= 8;
 }"""
 

@@ -1,72 +1,139 @@
-// E-commerce and Web Vitals, from their modules' report routes (they take days, not filters).
+// E-commerce and Web Vitals. Their numbers are the query engine's (`orders`, `total_revenue`,
+// `average_revenue`; `lcp_p75` … `ttfb_p75`), so they follow the page's range, comparison and
+// filters like every other card. What the engine cannot answer comes from the modules' own report
+// routes, which take days but no filters, and says so on screen ("not filtered") while filters are
+// on: the conversion rate (purchasing visitors: the engine's `visitors` counts pageviews and custom
+// events only, and its `conversion_rate` needs goals), the checkout funnel and top products (no
+// engine dimension for a funnel step or an item), and the vitals' good / needs-improvement / poor
+// shares (the engine has the p75 only; the same answer brings the thresholds the p75s are rated by).
 import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { formatMoney, formatMs, formatNumber, formatShare } from './format.js';
-import { Card, html, Status, useLoad } from './ui.js';
+import { Card, Change, html, Status, useLoad } from './ui.js';
 
 const days = (site, range) => `site_id=${encodeURIComponent(site.site_id)}&from=${range[0]}&to=${range[1]}`;
+const comparison = (compare) => (compare ? { comparison: 'previous_period' } : {});
 
-export function Ecommerce({ site, range, filtered }) {
+function Unfiltered({ filtered, what }) {
+  return filtered ? html`<span class="tag" data-unfiltered=${what}
+    title="From the module's report: the whole site for these days, filters do not apply">not filtered</span>` : null;
+}
+
+export const SHOP = [['total_revenue', 'Revenue'], ['orders', 'Orders'], ['average_revenue', 'Average order']];
+
+// The engine's body for the shop figures (the tests build the same one).
+export function shopQuery(base, compare) {
+  return { ...base, metrics: SHOP.map(([m]) => m), include: comparison(compare) };
+}
+
+export function Ecommerce({ site, base, baseKey, compare, range, filtered }) {
   const q = days(site, range);
-  const state = useLoad(() => Promise.all([
+  const figures = useLoad(() => api.query(shopQuery(base, compare)), `${baseKey}|${compare}`);
+  const reports = useLoad(() => Promise.all([
     api.get(`/api/v1/ecommerce/overview?${q}`), api.get(`/api/v1/ecommerce/funnel?${q}`),
     api.get(`/api/v1/ecommerce/products?${q}&limit=5`)]), q);
-  if (!state.data) return html`<${Card} title="E-commerce" wide><${Status} state=${state} /><//>`;
-  const [o, funnel, products] = state.data;
-  const money = (v) => formatMoney(v, o.currency);
-  const stat = (metric, label, text, raw) => html`<div class="stat"><span class="stat-label">${label}</span>
-    <span class="num" data-metric=${metric} data-raw=${raw}>${text}</span></div>`;
+  if (!figures.data || !reports.data) {
+    return html`<${Card} title="E-commerce" wide><${Status} state=${figures.error ? figures : reports} /><//>`;
+  }
+  const row = figures.data.results[0];
+  const [overview, funnel, products] = reports.data;
+  const currency = figures.data.meta.currency || overview.currency;
+  const money = (v) => formatMoney(v, currency);
+  const unconverted = figures.data.meta.unconverted_currencies || [];
   return html`<${Card} title="E-commerce" wide>
-    ${filtered && html`<p class="note">E-commerce numbers are for the whole site (filters do not apply).</p>`}
-    ${!o.orders && !funnel.steps[0]?.visitors ? html`<p class="note">No shop events in this range. Send${' '}<code>view_item</code> …${' '}<code>purchase</code>${' '}with the tracker's${' '}<code>ut.ecommerce()</code>.</p>` : null}
-    <div class="stats">
-      ${stat('revenue', 'Revenue', money(o.revenue), o.revenue)}
-      ${stat('orders', 'Orders', formatNumber(o.orders), o.orders)}
-      ${stat('average_order_value', 'Average order', money(o.average_order_value), o.average_order_value)}
-      ${stat('ecommerce_conversion_rate', 'Conversion', formatShare(o.conversion_rate), o.conversion_rate)}
+    ${!row.metrics[1] && !funnel.steps[0]?.visitors ? html`<p class="note">No shop events in this range. Send${' '}<code>view_item</code> …${' '}<code>purchase</code>${' '}with the tracker's${' '}<code>ut.ecommerce()</code>.</p>` : null}
+    <div class="stats shop">
+      ${SHOP.map(([m, label], i) => html`<div class="stat"><span class="stat-label">${label}</span>
+        <span class="num" data-metric=${m} data-raw=${row.metrics[i]}>${m === 'orders' ? formatNumber(row.metrics[i]) : money(row.metrics[i])}</span>
+        ${row.comparison && html`<${Change} metric=${m} change=${row.comparison.change[i]} value=${row.metrics[i]} />`}</div>`)}
+      <div class="stat"><span class="stat-label">Conversion<${Unfiltered} filtered=${filtered} what="conversion" /></span>
+        <span class="num" data-metric="ecommerce_conversion_rate" data-raw=${overview.conversion_rate}>${formatShare(overview.conversion_rate)}</span></div>
     </div>
+    <p class="hint">Revenue is before refunds${unconverted.length ? `; amounts in ${unconverted.join(', ')} have no rate to ${currency} and are left out` : ''}.</p>
     <div class="split">
-      <div><h3>Checkout funnel</h3><ol class="funnel">${funnel.steps.map((s) => html`
+      <div><h3>Checkout funnel<${Unfiltered} filtered=${filtered} what="checkout_funnel" /></h3><ol class="funnel">${funnel.steps.map((s) => html`
         <li data-dimension="ecommerce:funnel_step" data-value=${s.name}>
           <span class="label">${s.name.replaceAll('_', ' ')}</span>
           <span class="bar" style=${{ width: `${100 * (s.conversion_rate || 0)}%` }}></span>
           <span class="num" data-metric="visitors" data-raw=${s.visitors}>${formatNumber(s.visitors)}</span>
           <span class="num muted" data-metric="conversion_rate" data-raw=${s.conversion_rate}>${formatShare(s.conversion_rate)}</span>
         </li>`)}</ol></div>
-      <div><h3>Top products</h3>${products.length ? html`<ol class="rows">${products.map((p) => html`
+      <div><h3>Top products<${Unfiltered} filtered=${filtered} what="products" /></h3>${products.length ? html`<ol class="rows">${products.map((p) => html`
         <li data-dimension="ecommerce:item" data-value=${p.item_id}>
           <span class="label">${p.item_name || p.item_id}</span>
           <span class="num" data-metric="purchases" data-raw=${p.purchases}>${formatNumber(p.purchases)}</span>
-          <span class="num" data-metric="revenue" data-raw=${p.revenue}>${money(p.revenue)}</span></li>`)}</ol>`
+          <span class="num" data-metric="revenue" data-raw=${p.revenue}>${formatMoney(p.revenue, overview.currency)}</span></li>`)}</ol>`
         : html`<p class="note">No products viewed or sold.</p>`}</div>
     </div>
   <//>`;
 }
 
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
+export const P75 = VITALS.map((m) => `${m.toLowerCase()}_p75`);
 const RATING = { good: 'Good', 'needs-improvement': 'Needs improvement', poor: 'Poor' };
+export const VITALS_TABS = [['event:page', 'Pages', 'page'], ['visit:device', 'Devices', 'device'],
+  ['visit:country', 'Countries', 'country']];
 
-export function Vitals({ site, range }) {
-  const [by, setBy] = useState('page');
-  const q = `${days(site, range)}&by=${by}&limit=8`;
-  const state = useLoad(() => api.get(`/api/v1/vitals?${q}`), q);
-  const groups = state.data ? state.data.groups : [];
-  return html`<${Card} title="Web Vitals (p75)" wide tabs=${[['page', 'Pages'], ['device', 'Devices'], ['country', 'Countries']]}
-      active=${by} onTab=${setBy}>
-    <${Status} state=${state} empty=${state.data && !groups.length ? 'No Web Vitals in this range (the tracker sends them by itself).' : ''} />
-    ${groups.length > 0 && html`<div class="vitals" role="table">
+// The engine's bodies for the vitals card: the whole selection, and the eight groups with the
+// slowest LCP first (the engine has no count of measurements to rank by).
+export function vitalsQuery(base, dimension, compare) {
+  return dimension ? { ...base, metrics: P75, dimensions: [dimension], order_by: [['lcp_p75', 'desc']],
+    pagination: { limit: 8, offset: 0 } } : { ...base, metrics: P75, include: comparison(compare) };
+}
+
+function rating(metric, value, thresholds) {
+  const [good, poor] = thresholds[metric] || [Infinity, Infinity];
+  return value <= good ? 'good' : value > poor ? 'poor' : 'needs-improvement';
+}
+
+// The engine answers 0 for a metric nobody measured. Only a CLS can really be 0, and a page that
+// measured its CLS measured its LCP, FCP and TTFB too: a row of zeros measured nothing.
+const measuredRow = (values) => values.some((v) => v > 0);
+
+function Vital({ metric, value, thresholds, shares, change, row }) {
+  const name = `${metric.toLowerCase()}_p75`;
+  if (!(value > 0 || (metric === 'CLS' && measuredRow(row)))) {
+    return html`<span role="cell" class="vital muted" title="Not measured"><span class="num" data-metric=${name} data-raw=${value}>–</span></span>`;
+  }
+  const r = rating(metric, value, thresholds);
+  const detail = shares ? ` · good ${formatShare(shares.good)}, needs improvement ${formatShare(shares.needs_improvement)}, poor ${formatShare(shares.poor)} (${shares.count})` : '';
+  return html`<span role="cell" class="vital ${r}" title=${`${RATING[r]}${detail}`}>
+    <span class="num" data-metric=${name} data-raw=${value}>${formatMs(metric, value)}</span>
+    ${change !== undefined && html`<${Change} metric=${name} change=${change} value=${value} />`}
+    ${shares && html`<span class="shares" aria-hidden="true"><i class="good" style=${{ width: `${100 * shares.good}%` }}></i><i class="ni" style=${{ width: `${100 * shares.needs_improvement}%` }}></i><i class="poor" style=${{ width: `${100 * shares.poor}%` }}></i></span>`}
+  </span>`;
+}
+
+export function Vitals({ site, base, baseKey, compare, range, filtered, onFilter }) {
+  const [dimension, setDimension] = useState(VITALS_TABS[0][0]);
+  const by = VITALS_TABS.find(([d]) => d === dimension)[2];
+  const total = useLoad(() => api.query(vitalsQuery(base, null, compare)), `${baseKey}|${compare}`);
+  const groups = useLoad(() => api.query(vitalsQuery(base, dimension)), `${baseKey}|${dimension}`);
+  const q = `${days(site, range)}&by=${by}&limit=100`;
+  const report = useLoad(() => api.get(`/api/v1/vitals?${q}`), q);
+  const states = [total, groups, report];
+  const ready = states.every((s) => s.data);
+  const failed = states.find((s) => s.error);
+  const rows = ready ? groups.data.results : [];
+  const row = ready ? total.data.results[0] : null;
+  const thresholds = ready ? report.data.thresholds : {};
+  const shares = new Map(ready ? report.data.groups.map((g) => [g.group, g.metrics]) : []);
+  const none = row && !measuredRow(row.metrics);
+  return html`<${Card} title="Web Vitals (p75)" wide tabs=${VITALS_TABS.map(([d, l]) => [d, l])} active=${dimension} onTab=${setDimension}>
+    <${Status} state=${failed || { loading: !ready, data: ready || null }}
+      empty=${none ? `No Web Vitals measured in this range${filtered ? ' for these filters' : ''} (the tracker sends them by itself).` : ''} />
+    ${ready && !none && html`<div class="vitals" role="table" aria-busy=${groups.loading}>
       <div class="vrow vhead" role="row"><span role="columnheader">${by}</span>${VITALS.map((m) => html`<span role="columnheader">${m}</span>`)}</div>
-      ${groups.map((g) => html`<div class="vrow" role="row" data-dimension=${`vitals:${by}`} data-value=${g.group}>
-        <span class="label" role="cell">${g.group || '(unknown)'}</span>
-        ${VITALS.map((m) => {
-          const s = g.metrics[m];
-          if (!s) return html`<span role="cell" class="muted">–</span>`;
-          return html`<span role="cell" class="vital ${s.rating}" title=${`${RATING[s.rating]} · good ${formatShare(s.good)}, needs improvement ${formatShare(s.needs_improvement)}, poor ${formatShare(s.poor)} (${s.count})`}>
-            <span class="num" data-metric=${`${m}_p75`} data-raw=${s.p75}>${formatMs(m, s.p75)}</span>
-            <span class="shares" aria-hidden="true"><i class="good" style=${{ width: `${100 * s.good}%` }}></i><i class="ni" style=${{ width: `${100 * s.needs_improvement}%` }}></i><i class="poor" style=${{ width: `${100 * s.poor}%` }}></i></span>
-          </span>`;
-        })}</div>`)}
-      <p class="legend"><i class="good"></i> good <i class="ni"></i> needs improvement <i class="poor"></i> poor</p>
+      <div class="vrow vtotal" role="row"><span class="label" role="cell">All ${by === 'country' ? 'countries' : `${by}s`}</span>
+        ${VITALS.map((m, i) => html`<${Vital} metric=${m} value=${row.metrics[i]} row=${row.metrics} thresholds=${thresholds}
+          change=${row.comparison ? row.comparison.change[i] : undefined} />`)}</div>
+      ${rows.map((g) => html`<div class="vrow" role="row" data-dimension=${dimension} data-value=${g.dimensions[0]}>
+        <span role="cell" class="label"><button class="link" title=${`Filter by this ${by}`}
+          onClick=${() => onFilter(['is', dimension, [g.dimensions[0]]])}>${g.dimensions[0] || '(unknown)'}</button></span>
+        ${VITALS.map((m, i) => html`<${Vital} metric=${m} value=${g.metrics[i]} row=${g.metrics} thresholds=${thresholds}
+          shares=${shares.get(g.dimensions[0])?.[m]} />`)}</div>`)}
+      <p class="legend"><i class="good"></i> good <i class="ni"></i> needs improvement <i class="poor"></i> poor
+        <span class="muted">(the shares of each ${by}'s measurements; slowest LCP first)</span><${Unfiltered} filtered=${filtered} what="vitals_shares" /></p>
     </div>`}
   <//>`;
 }

@@ -117,6 +117,7 @@ function MainView({ site, state, nav, presence }) {
   const addFilter = (f) => {
     if (!state.filters.some((g) => g[1] === f[1] && g[2][0] === f[2][0])) nav({ filters: [...state.filters, f] });
   };
+  const shop = { site, base, baseKey, compare: state.compare, range: days, filtered: state.filters.length > 0 };
   return html`<div class="days" data-from=${days[0]} data-to=${days[1]}
       data-previous-from=${comparisonRange ? comparisonRange[0] : ''} data-previous-to=${comparisonRange ? comparisonRange[1] : ''}></div>
     <${Chips} filters=${state.filters} nav=${nav} />
@@ -128,7 +129,7 @@ function MainView({ site, state, nav, presence }) {
           aria-pressed=${state.metric === m} onClick=${() => nav({ metric: m })}>
         <span class="metric-label">${label}</span>
         <${Value} metric=${m} value=${row ? row.metrics[i] : null} cls="big" />
-        ${row?.comparison && html`<${Change} metric=${m} change=${row.comparison.change[i]} />`}</button>`)}
+        ${row?.comparison && html`<${Change} metric=${m} change=${row.comparison.change[i]} value=${row.metrics[i]} />`}</button>`)}
     </section>
     ${head.error && html`<${Status} state=${head} />`}
     ${row && row.metrics[0] === 0 && !state.filters.length && html`<${Snippet} site=${site} />`}
@@ -136,8 +137,8 @@ function MainView({ site, state, nav, presence }) {
       <${Graph} base=${base} baseKey=${baseKey} state=${state} nav=${nav} comparisonRange=${comparisonRange} />
       ${CARDS.map((card) => html`<${Report} key=${card.title} card=${card} base=${base} baseKey=${baseKey} onFilter=${addFilter} />`)}
       ${!SHARED && html`<${Funnels} site=${site} range=${days} filters=${state.filters} nav=${nav} />`}
-      <${Ecommerce} site=${site} range=${days} filtered=${state.filters.length > 0} />
-      <${Vitals} site=${site} range=${days} />
+      <${Ecommerce} ...${shop} />
+      <${Vitals} ...${shop} onFilter=${addFilter} />
     </div>`;
 }
 

@@ -37,10 +37,13 @@ export function Value({ metric, value, tag = 'span', cls = '' }) {
   return h(tag, { class: `num ${cls}`, 'data-metric': metric, 'data-raw': value ?? '' }, formatMetric(metric, value));
 }
 
-export function Change({ metric, change }) {
-  if (change === undefined) return null;
-  // Fewer bounces are good news: the colour follows the meaning, the arrow the number.
-  const good = metric === 'bounce_rate' ? change < 0 : change > 0;
+// Fewer bounces and faster pages are good news: the colour follows the meaning, the arrow the number.
+const LOWER_IS_BETTER = new Set(['bounce_rate', 'lcp_p75', 'inp_p75', 'cls_p75', 'fcp_p75', 'ttfb_p75']);
+
+// `change` is null when the previous value was 0: "new", unless the value is still 0.
+export function Change({ metric, change, value }) {
+  if (change === undefined || (change === null && value === 0)) return null;
+  const good = LOWER_IS_BETTER.has(metric) ? change < 0 : change > 0;
   const cls = change === null || change === 0 ? 'flat' : good ? 'up' : 'down';
   return html`<span class="change ${cls}" data-metric="${metric}_change" data-raw=${change ?? ''}>
     ${change === null ? 'new' : formatChange(metric, change)}</span>`;

@@ -63,11 +63,20 @@ VITALS = {"LCP": [1800, 2600, 4300], "CLS": [0.02, 0.12, 0.3], "INP": [120, 240,
           "TTFB": [300, 1000, 2000]}
 
 
+SHOP_REFERRERS = ["https://www.google.com/", "https://news.ycombinator.com/item?id=2", "https://www.google.com/"]
+
+
 def shop_and_vitals(site_id: str, domain: str) -> list[tuple[str, dict]]:
-    """(User-Agent, browser event) pairs for `/collect/batch`, sent now: the first two shoppers buy
-    (orders O-1, O-2), the third only views an item; each of them measures every Web Vital on two pages."""
+    """(User-Agent, browser event) pairs for `/collect/batch`, sent now: each shopper lands on /shop
+    (the first and third from Google, the second from Hacker News: their visit's source), the first
+    two buy (orders O-1, O-2), the third only views an item; each of them measures every Web Vital
+    on two pages, in the same visit."""
     out = []
     for n, agent in enumerate(SHOPPERS):
+        # 2 s before the rest (by the client's own delay, whatever its clock): the visit's first event
+        # decides its source, and events received together would tie.
+        out.append((agent, {"site_id": site_id, "type": "pageview", "url": f"https://{domain}/shop",
+                            "referrer": SHOP_REFERRERS[n], "ts": 1_000, "sent_at": 3_000}))
         for step in STEPS if n < 2 else STEPS[:1]:
             ecommerce = {"currency": "EUR", "items": ITEMS[n % 2:n % 2 + 1] if step != "purchase" else ITEMS[:n + 1]}
             if step == "purchase":

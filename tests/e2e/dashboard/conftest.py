@@ -1,14 +1,14 @@
 """The dashboard's browser tests share one seeded service (embedded stores) and one Chromium for
 the whole package: starting them is most of the time these tests take."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from core.config.settings import Settings
 from tests.browser import launch
-from tests.e2e.dashboard_page import ARTIFACTS, TZ, key, local_days, query
+from tests.e2e.dashboard_page import ARTIFACTS, TZ, key, local_days, query, seeded_pageviews
 from tests.e2e.dashboard_seed import returning_visits, seeded_events, send, send_browser, shop_and_vitals
 from tests.e2e.harness import Service, wait_for
 
@@ -39,9 +39,9 @@ def dash(tmp_path_factory):
             "name": "Pricing to signup", "steps": [{"page": "/pricing"}, {"event": "signup"}]})
         assert resp.status_code == 201, resp.text
         svc.funnel_id = resp.json()["id"]
-        shop = shop_and_vitals(svc.site["site_id"], "demo.example")
-        assert send_browser(client, "demo.example", shop) == len(shop)
-        pageviews = sum(e["eventName"] == "pageview" for e in svc.events)
+        svc.shop = shop_and_vitals(svc.site["site_id"], "demo.example")
+        assert send_browser(client, "demo.example", svc.shop) == len(svc.shop)
+        pageviews = seeded_pageviews(svc, date.min, date.max)
         stored = wait_for(lambda: query(svc, client, ["pageviews"], "all")["results"][0]["metrics"][0] == pageviews)
         assert stored, "the seeded pageviews never all arrived"
         orders = wait_for(lambda: client.get("/api/v1/ecommerce/overview", headers=key(svc), params={
@@ -58,3 +58,18 @@ def dash(tmp_path_factory):
         yield svc
         svc.browser.close()
     svc.stop()
+
+
+@pytest.fixture(scope="module")
+def page(dash):
+    """A signed-in page of the module's own (test_browser.py ends with a sign-out; its page is dash.page)."""
+    context = dash.browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    resp = context.request.post(f"{dash.url}/api/v1/dashboard/session", data={"key": dash.site["secret_key"]})
+    assert resp.ok, resp.text()
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    assert errors == []  # no script error, no CSP violation, no failed request in the whole module
+    context.close()

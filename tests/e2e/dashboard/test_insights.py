@@ -17,21 +17,6 @@ from tests.e2e.harness import wait_for
 DAYS = 28  # the page's range in these tests: ?period=28d
 
 
-@pytest.fixture(scope="module")
-def page(dash):
-    """A signed-in page of its own: the browser tests before end with a sign-out."""
-    context = dash.browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    resp = context.request.post(f"{dash.url}/api/v1/dashboard/session", data={"key": dash.site["secret_key"]})
-    assert resp.ok, resp.text()
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    assert errors == []  # no script error, no CSP violation, no failed request in the whole view
-    context.close()
-
-
 def steps_on_screen(page, within: str = "") -> list:
     return page.eval_on_selector_all(
         f'{within} li[data-dimension="funnel:step"]',
