@@ -1,6 +1,6 @@
 // Small shared pieces: the html tag, data fetching, a metric value, a card with tabs.
 import { h } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 import { formatChange, formatMetric } from './format.js';
 
@@ -25,10 +25,15 @@ export function useLoad(load, key) {
 
 // A text field that keeps what is typed across re-renders (an answer arriving must not put the
 // old value back under the user's fingers), reset when the value it edits changes; `onCommit` on
-// change (Enter, or leaving the field).
+// change (Enter, or leaving the field). The reset compares with the value last seen: an effect
+// runs after the next frame, so one that ran on mount too put the initial value back over whatever
+// was typed in the field's first frame (a key typed right after the Properties tab opened).
 export function Field({ value, onCommit, ...rest }) {
   const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
+  const seen = useRef(value);
+  useEffect(() => {
+    if (seen.current !== value) setText((seen.current = value));
+  }, [value]);
   return h('input', { ...rest, value: text, onInput: (e) => setText(e.target.value),
     onChange: onCommit && ((e) => e.target.value.trim() && onCommit(e.target.value.trim())) });
 }
