@@ -53,10 +53,11 @@ export function FunnelBars({ steps }) {
 }
 
 // The main view's card: the first saved funnel (or the chosen one) for the page's range and filters.
-// Reading funnels needs the owner's sign-in: a share link's cookie gets 401 there, and no card shows.
+// Reading funnels needs the owner's sign-in: a share link's cookie gets 401 there, and an
+// organisation key without `sites:write` 403, and no card shows.
 export function Funnels({ site, range, filters, nav }) {
   const path = `/api/v1/sites/${enc(site.site_id)}/funnels`;
-  const list = useLoad(() => api.get(path).catch((err) => (err.status === 401 ? null : Promise.reject(err))), path);
+  const list = useLoad(() => api.get(path).catch((err) => ([401, 403].includes(err.status) ? null : Promise.reject(err))), path);
   const [chosen, setChosen] = useState(null);
   const funnels = list.data || [];
   const funnel = funnels.find((f) => f.id === chosen) || funnels[0];
@@ -117,7 +118,8 @@ function SaveHint({ site, steps, windowS, order }) {
 
 export function FunnelsPanel({ site, ins, set, days, filters }) {
   const base = `/api/v1/sites/${enc(site.site_id)}/funnels`;
-  const list = useLoad(() => api.get(base), base);
+  // A key without `sites:write` may not list the saved funnels (403): it builds them here.
+  const list = useLoad(() => api.get(base).catch((err) => (err.status === 403 ? [] : Promise.reject(err))), base);
   const saved = list.data || [];
   const adhoc = ins.funnel === 'adhoc' || (list.data !== null && !saved.length);
   const funnel = adhoc ? null : saved.find((f) => String(f.id) === ins.funnel) || saved[0];

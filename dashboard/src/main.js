@@ -34,23 +34,27 @@ function SignIn({ onSignedIn }) {
   };
   return html`<main class="signin"><form class="card" onSubmit=${submit}>
     <h1>Universal Tracking</h1>
-    <label for="key">Your site's secret key</label>
-    <input id="key" name="key" type="password" autocomplete="off" required placeholder="sk_…" autofocus />
-    <p class="hint">The key is exchanged for a session cookie and is not kept by this page. It was printed by
-      <code>utrack sites create</code>.</p>
+    <label for="key">Your site's secret key, or an organisation key</label>
+    <input id="key" name="key" type="password" autocomplete="off" required placeholder="sk_… or uk_…" autofocus />
+    <p class="hint">The key is exchanged for a session cookie and is not kept by this page. A site's key was
+      printed by <code>utrack sites create</code>; an organisation key (<code>utrack keys create</code>) needs
+      the <code>stats:read</code> scope and opens every site it reaches.</p>
     ${error && html`<p class="note error" role="alert">${error}</p>`}
     <button class="primary" disabled=${busy}>Sign in</button>
   </form></main>`;
 }
 
-function Header({ site, state, nav, onSignOut }) {
+function Header({ site, sites, state, nav, onSignOut }) {
   const setPeriod = (period) => {
     const patch = { period, interval: defaultInterval(period) };
     if (period === 'custom' && !state.from) Object.assign(patch, { from: today(site.timezone), to: today(site.timezone) });
     nav(patch);
   };
   return html`<header class="top">
-    <div class="brand"><strong>${site.domain}</strong>${SHARED && html`<span class="tag">shared · read-only</span>`}</div>
+    <div class="brand">${sites.length > 1 ? html`<label class="sr" for="site">Site</label>
+      <select id="site" value=${site.site_id} onChange=${(e) => nav({ site: e.target.value, filters: [], ins: {} })}>
+        ${sites.map((s) => html`<option value=${s.site_id}>${s.domain}</option>`)}</select>`
+      : html`<strong>${site.domain}</strong>`}${SHARED && html`<span class="tag">shared · read-only</span>`}</div>
     <nav class="views" aria-label="Views">
       <button class=${state.view === 'main' ? 'on' : ''} aria-current=${state.view === 'main'} onClick=${() => nav({ view: 'main' })}>Dashboard</button>
       <button class=${state.view === 'realtime' ? 'on' : ''} aria-current=${state.view === 'realtime'} onClick=${() => nav({ view: 'realtime' })}>Realtime</button>
@@ -142,7 +146,9 @@ function MainView({ site, state, nav, presence }) {
     </div>`;
 }
 
-function Dashboard({ site, onSignOut }) {
+// `session.sites`: every site the sign-in reads (several for an organisation key); the URL's `site`
+// picks one, the first by default.
+function Dashboard({ session, onSignOut }) {
   const [state, setState] = useState(readState);
   // The state as last navigated to, not as last rendered: two changes before a render (a form
   // submitted, then a select changed) must both land. `patch` may be a function of that state.
@@ -158,9 +164,10 @@ function Dashboard({ site, onSignOut }) {
     writeState(next);
     setState(next);
   };
+  const site = session.sites.find((s) => s.site_id === state.site) || session.sites[0];
   const presence = usePresence(site.site_id);
-  return html`<${Header} site=${site} state=${state} nav=${nav} onSignOut=${onSignOut} />
-    <main class="page">${state.view === 'realtime' ? html`<${Realtime} site=${site} presence=${presence} />`
+  return html`<${Header} site=${site} sites=${session.sites} state=${state} nav=${nav} onSignOut=${onSignOut} />
+    <main class="page" key=${site.site_id}>${state.view === 'realtime' ? html`<${Realtime} site=${site} presence=${presence} />`
       : state.view === 'insights' && !SHARED ? html`<${InsightsView} site=${site} state=${state} nav=${nav} />`
         : html`<${MainView} site=${site} state=${state} nav=${nav} presence=${presence} />`}</main>`;
 }
@@ -188,7 +195,7 @@ function App() {
   if (error) return html`<main class="signin"><p class="card note error" role="alert">${error}</p></main>`;
   if (session === undefined) return html`<p class="note">Loading…</p>`;
   if (session === null) return html`<${SignIn} onSignedIn=${setSession} />`;
-  return html`<${Dashboard} site=${session} onSignOut=${signOut} />`;
+  return html`<${Dashboard} session=${session} onSignOut=${signOut} />`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

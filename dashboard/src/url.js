@@ -41,7 +41,7 @@ export function readState() {
     return dimension && op ? [op, dimension, [value.join('|')]] : null;
   }).filter(Boolean);
   return {
-    view: VIEWS.includes(p.get('view')) ? p.get('view') : 'main', period, interval, filters,
+    site: p.get('site') || '', view: VIEWS.includes(p.get('view')) ? p.get('view') : 'main', period, interval, filters,
     from: p.get('from') || '', to: p.get('to') || '', compare: p.get('compare') === '1',
     metric: p.get('metric') || 'visitors', ins: readInsights(p),
   };
@@ -49,6 +49,7 @@ export function readState() {
 
 export function writeState(s) {
   const p = new URLSearchParams();
+  if (s.site) p.set('site', s.site);
   if (s.view !== 'main') p.set('view', s.view);
   p.set('period', s.period);
   if (s.period === 'custom') {

@@ -8,7 +8,9 @@ all three with the same answer, so a key learns nothing about sites it cannot re
 
 Session cookies (core.http.auth) keep their powers: with no key presented, the dashboard's
 signed-in owner cookie reads (`stats:read` routes, and GETs of `sites:write` ones such as the goals
-list) and a share link's cookie reads `stats:read` routes only; neither ever writes. Each factory
+list) and a share link's cookie reads `stats:read` routes only; neither ever writes. A sign-in with
+an organisation key reads no more than that key: the sites it reaches, with the scopes it holds,
+and nothing once it is revoked, expired or rotated. Each factory
 marks its dependency with the scope, which `describe_scopes` writes into the route's OpenAPI
 description; the `Security` parameters put the key schemes and the scope in its `security`.
 """
@@ -22,7 +24,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPBearer
 from starlette.requests import HTTPConnection
 
-from core.http.auth import OWNER, SAFE_METHODS, SHARE, browser_sessions, presented_key, session_reads
+from core.http.auth import OWNER, SAFE_METHODS, SHARE, browser_sessions, presented_key, standing_sessions
 from core.http.store_calls import store_call
 from core.tenancy.scopes import INGEST, ORG_ADMIN, SITE_PUBLIC, SITES_WRITE, STATS_READ, Principal
 from core.tenancy.service import SiteInfo
@@ -74,11 +76,39 @@ def authorize(conn: HTTPConnection, scope: str, site_id: str | None, *,
     `any_method` (a read sent as POST, such as the query engine's)."""
     allowed = SESSION_POWERS[scope] if cookies is None else cookies
     method = getattr(conn, "method", None)  # a WebSocket has none: it reads
-    if (site_id is not None and allowed and (any_method or method is None or method in SAFE_METHODS)
-            and session_reads(conn, site_id, allowed)):
-        return Access(None, reachable_site(conn, None, site_id))
+    if site_id is not None and allowed and (any_method or method is None or method in SAFE_METHODS):
+        site = _session_site(conn, scope, site_id, allowed)
+        if site is not None:
+            return Access(None, site)
     principal = principal_for(conn, scope)
     return Access(principal, reachable_site(conn, principal, site_id) if site_id is not None else None)
+
+
+def _session_site(conn: HTTPConnection, scope: str, site_id: str, allowed: tuple[str, ...]) -> SiteInfo | None:
+    """With no key presented: the site, if a session cookie of `allowed` reads it for `scope`; None
+    when the browser has no live session (then the key decides: 401); 403 when its sessions are all
+    of other sites, or its organisation key lacks `scope`."""
+    lacking = live = False
+    for session in standing_sessions(conn, allowed):
+        if session.key_id is None:
+            live = True
+            if session.site_id == site_id:
+                return reachable_site(conn, None, site_id)
+            continue
+        principal = conn.app.state.core.api_keys().session_principal(session.key_id, session.key_prefix)
+        if principal is None:
+            continue  # revoked, expired or rotated: as if signed out
+        live = True
+        site = conn.app.state.core.tenancy().site(site_id)
+        if site is not None and principal.reaches(site.id, site.org_id):
+            if scope in principal.scopes:
+                return site
+            lacking = True
+    if lacking:
+        raise HTTPException(403, f"this session's key lacks the `{scope}` scope")
+    if live:
+        raise HTTPException(403, "this session does not belong to the requested site")
+    return None
 
 
 def readable_site(conn: HTTPConnection, site_id: str, *, scope: str = STATS_READ) -> SiteInfo:

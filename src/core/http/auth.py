@@ -3,8 +3,11 @@
 Keys come in `X-API-Key` or `Authorization: Bearer`; what a key may do is decided in
 core.http.access (scopes), the one check every route declares.
 
-A browser reads with a session cookie instead (the dashboard: signed in with the secret key, or
-opened from a share link), never with a key it would have to keep in script-readable storage.
+A browser reads with a session cookie instead (the dashboard: signed in with a site's secret key
+or an organisation key, or opened from a share link), never with a key it would have to keep in
+script-readable storage. A cookie never holds a key: a site key's session names its site, an
+organisation key's session the key's id and prefix, so it reads what the key reads while the key
+works (core.http.access checks it on every request: revoked, expired or rotated, it reads nothing).
 A cookie only ever reads (core.http.access.SESSION_POWERS: GET/HEAD, and the query engine's POST,
 which changes nothing). Writes and server ingest take a key alone, so a forged cross-site request
 has nothing to ride on even where SameSite=Strict is not enforced.
@@ -18,7 +21,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Request, Response
 from starlette.requests import HTTPConnection
 
 from core.http.context import parse_networks
@@ -30,9 +33,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 @dataclass(frozen=True, slots=True)
 class BrowserSession:
-    site_id: str
-    scope: str  # OWNER (signed in with the secret key) or SHARE (a share link: reads only)
+    site_id: str  # the site it reads; "" for an organisation key's session (its key says which)
+    scope: str  # OWNER (signed in with a key) or SHARE (a share link: reads only)
     expires_at: int  # unix seconds
+    key_id: int | None = None  # signed in with this organisation key
+    key_prefix: str = ""  # that key's prefix at sign-in: a rotation changes it
 
 
 def _signing_key(conn: HTTPConnection) -> bytes:
@@ -44,16 +49,19 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def issue_session(request: Request, response: Response, *, site_id: str, scope: str,
-                  ttl_s: int) -> BrowserSession:
+def issue_session(request: Request, response: Response, *, site_id: str, scope: str, ttl_s: int,
+                  key_id: int | None = None, key_prefix: str = "", not_after: int | None = None) -> BrowserSession:
     """Sets the signed session cookie: HttpOnly, SameSite=Strict, Secure when the browser came over
-    https, expiring with the session. Stateless (HMAC with UT_SECRET_KEY), so every API process
-    accepts it; signing out deletes it in the browser."""
-    session = BrowserSession(site_id, scope, int(time.time()) + ttl_s)
-    payload = _b64(json.dumps([session.site_id, session.scope, session.expires_at]).encode())
+    https, expiring with the session (and no later than `not_after`, a key's own expiry). Stateless
+    (HMAC with UT_SECRET_KEY), so every API process accepts it; signing out deletes it in the browser."""
+    now = int(time.time())
+    expires_at = now + ttl_s if not_after is None else min(now + ttl_s, not_after)
+    session = BrowserSession(site_id, scope, expires_at, key_id, key_prefix)
+    fields = [session.site_id, session.scope, session.expires_at] + ([key_id, key_prefix] if key_id is not None else [])
+    payload = _b64(json.dumps(fields).encode())
     signature = _b64(hmac.new(_signing_key(request), payload.encode(), hashlib.sha256).digest())
-    response.set_cookie(COOKIES[scope], f"{payload}.{signature}", max_age=ttl_s, expires=ttl_s, path="/",
-                        httponly=True, samesite="strict", secure=_over_https(request))
+    response.set_cookie(COOKIES[scope], f"{payload}.{signature}", max_age=expires_at - now, expires=expires_at - now,
+                        path="/", httponly=True, samesite="strict", secure=_over_https(request))
     return session
 
 
@@ -76,11 +84,13 @@ def browser_sessions(conn: HTTPConnection) -> list[BrowserSession]:
         if not hmac.compare_digest(good, signature):
             continue
         try:
-            site_id, claimed, expires_at = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+            site_id, claimed, expires_at, *key = json.loads(raw)
         except ValueError:
             continue
         if claimed == scope and isinstance(expires_at, int) and expires_at > time.time():
-            found.append(BrowserSession(str(site_id), scope, expires_at))
+            key_id, key_prefix = key if len(key) == 2 else (None, "")
+            found.append(BrowserSession(str(site_id), scope, expires_at, key_id, str(key_prefix)))
     return found
 
 
@@ -101,19 +111,15 @@ def _same_origin(conn: HTTPConnection) -> bool:
     return bool(origin) and origin.partition("://")[2] == conn.headers.get("host", "")
 
 
-def session_reads(conn: HTTPConnection, site_id: str, scopes: tuple[str, ...]) -> bool:
-    """With no key presented: whether a session cookie of `scopes` reads `site_id` (403 when the
-    browser's sessions are all of other sites; False when it has none)."""
+def standing_sessions(conn: HTTPConnection, scopes: tuple[str, ...]) -> list[BrowserSession]:
+    """The session cookies of `scopes` that may stand in for a key here: none when a key is
+    presented, or for a WebSocket opened by a page of another origin (which decides what they read
+    is core.http.access)."""
     if presented_key(conn):
-        return False  # a presented key is judged on its own, cookie or not
+        return []  # a presented key is judged on its own, cookie or not
     if conn.scope.get("type") == "websocket" and not _same_origin(conn):
-        return False  # a page of another site may open a WebSocket here: it gets no cookie's rights
-    sessions = [s for s in browser_sessions(conn) if s.scope in scopes]
-    if not sessions:
-        return False
-    if not any(s.site_id == site_id for s in sessions):
-        raise HTTPException(403, "this session does not belong to the requested site")
-    return True
+        return []  # a page of another site may open a WebSocket here: it gets no cookie's rights
+    return [s for s in browser_sessions(conn) if s.scope in scopes]
 
 
 def presented_key(request: HTTPConnection) -> str:

@@ -49,6 +49,7 @@ class ApiKeys:
                  cache_ttl_s: float = 5.0, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._uow, self._tenancy, self._usage, self._now = uow, tenancy, usage, now
         self._cache: TtlCache[str, Principal | None] = TtlCache(cache_ttl_s)
+        self._by_id: TtlCache[int, Principal | None] = TtlCache(cache_ttl_s)  # dashboard sessions' keys
 
     def resolve(self, key: str) -> Principal | None:
         """Who presented `key`; None for no, an unknown, an expired or a revoked key."""
@@ -62,6 +63,18 @@ class ApiKeys:
             return None
         if principal.key_id is not None:
             self._usage.touch(principal.key_id)
+        return principal
+
+    def session_principal(self, key_id: int, prefix: str) -> Principal | None:
+        """The organisation key a dashboard session was opened with (core.http.auth: the cookie holds
+        its id and prefix, never its text), if it still works as it did then: not revoked, not
+        expired, and not rotated since. A rotation draws a new text, so a new prefix (30 random bits
+        after `uk_`): a session outlives one only by a one-in-a-billion draw."""
+        principal = self._by_id.get_or_load(key_id, lambda: self._load_by_id(key_id))
+        if principal is None or principal.prefix != prefix or (
+                principal.expires_at is not None and principal.expires_at <= self._now()):
+            return None
+        self._usage.touch(key_id)
         return principal
 
     def create(self, org_id: str, *, name: str, scopes: list[str], site_ids: list[str] | None = None,
@@ -91,6 +104,7 @@ class ApiKeys:
             session.flush()
             info = _info(row)
         self._cache.pop(old)
+        self._by_id.pop(key_id)
         return info, text
 
     def revoke(self, org_id: str, key_id: int) -> KeyInfo:
@@ -100,6 +114,7 @@ class ApiKeys:
             session.flush()
             info, old = _info(row), row.key_hash
         self._cache.pop(old)
+        self._by_id.pop(key_id)
         return info
 
     def _live(self, session, org_id: str, key_id: int) -> OrgKey:
@@ -121,12 +136,11 @@ class ApiKeys:
 
     def _load(self, digest: str) -> Principal | None:
         with self._uow() as session:
-            row = OrgKeyRepository(session).by_hash(digest)
-            if row is None or row.revoked_at is not None:
-                return None
-            return Principal(ORG_KEY, row.org_id, frozenset(row.scopes),
-                             None if row.site_ids is None else frozenset(row.site_ids), row.prefix,
-                             row.id, _utc(row.expires_at))
+            return _principal(OrgKeyRepository(session).by_hash(digest))
+
+    def _load_by_id(self, key_id: int) -> Principal | None:
+        with self._uow() as session:
+            return _principal(OrgKeyRepository(session).by_id(key_id))
 
     def _site_key(self, key: str) -> Principal | None:
         owner = self._tenancy.key_owner(key)
@@ -146,6 +160,13 @@ class ApiKeys:
 def _utc(at: datetime | None) -> datetime | None:
     """SQLite answers naive datetimes (stored as UTC)."""
     return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+
+
+def _principal(row: OrgKey | None) -> Principal | None:
+    if row is None or row.revoked_at is not None:
+        return None
+    sites = None if row.site_ids is None else frozenset(row.site_ids)
+    return Principal(ORG_KEY, row.org_id, frozenset(row.scopes), sites, row.prefix, row.id, _utc(row.expires_at))
 
 
 def _info(row: OrgKey) -> KeyInfo:

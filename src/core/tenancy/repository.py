@@ -61,6 +61,9 @@ class OrgKeyRepository:
     def by_hash(self, key_hash: str) -> OrgKey | None:
         return self._s.scalar(select(OrgKey).where(OrgKey.key_hash == key_hash))
 
+    def by_id(self, key_id: int) -> OrgKey | None:
+        return self._s.get(OrgKey, key_id)
+
     def get(self, org_id: str, key_id: int) -> OrgKey | None:
         return self._s.scalar(select(OrgKey).where(OrgKey.org_id == org_id, OrgKey.id == key_id))
 

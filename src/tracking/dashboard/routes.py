@@ -1,9 +1,10 @@
 """HTTP routes of dashboard: the pages and their assets, and the sign-in session.
 
 The dashboard page is sent with a strict Content-Security-Policy (scripts and styles from this
-origin only, no inline code, no framing), so even injected markup cannot run. Sign-in takes the
-secret key in a JSON body and answers with an HttpOnly, SameSite=Strict cookie (Secure behind
-https); the key is never put in a URL or in storage a script can read.
+origin only, no inline code, no framing), so even injected markup cannot run. Sign-in takes a
+site's secret key or an organisation key with `stats:read` in a JSON body and answers with an
+HttpOnly, SameSite=Strict cookie (Secure behind https); the key is never put in a URL, in storage a
+script can read, or in the cookie (core.http.auth).
 """
 
 from typing import Literal
@@ -11,10 +12,12 @@ from typing import Literal
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
-from core.http.auth import OWNER, SHARE, browser_sessions, end_sessions, issue_session
+from core.http.auth import OWNER, SHARE, BrowserSession, browser_sessions, end_sessions, issue_session
 from core.http.errors import errors
-from core.tenancy.service import TenancyService
-from tracking.dashboard.schemas import Asset, SessionInfo, SignIn
+from core.tenancy.api_keys import ApiKeys
+from core.tenancy.scopes import SITE_PUBLIC, SITE_SECRET, STATS_READ, Principal
+from core.tenancy.service import SiteInfo, TenancyService
+from tracking.dashboard.schemas import Asset, SessionInfo, SessionSite, SignIn
 from tracking.dashboard.service import DashboardAssets
 from tracking.dashboard.settings import DashboardSettings
 
@@ -88,19 +91,34 @@ _SESSION_ERRORS = errors(401, 403)
              summary="Sign in to the dashboard", responses=_SESSION_ERRORS)
 @inject
 def sign_in(body: SignIn, request: Request, response: Response,
+            keys: ApiKeys = Depends(Provide["core.api_keys"]),
             tenancy: TenancyService = Depends(Provide["core.tenancy"]),
             settings: DashboardSettings = Depends(Provide["dashboard.config"])) -> SessionInfo:
-    """Exchanges the site's secret key for a session cookie (`ut_session`: HttpOnly, SameSite=Strict,
-    Secure behind https, expiring after UT_DASHBOARD_SESSION_TTL_S). The cookie reads the site's
-    numbers (the query engine, the live streams, the reports); changing anything still needs the key."""
-    owner = tenancy.key_owner(body.key.strip())
-    if owner is None:
-        raise HTTPException(401, "unknown key")
-    site_id, kind = owner
-    if kind != "secret":
-        raise HTTPException(403, "sign in with the site's secret key (sk_…), not its public key")
-    session = issue_session(request, response, site_id=site_id, scope=OWNER, ttl_s=settings.dashboard_session_ttl_s)
-    return _described(session.site_id, session.scope, session.expires_at, tenancy)
+    """Exchanges a site's secret key, or an organisation key with `stats:read`, for a session cookie
+    (`ut_session`: HttpOnly, SameSite=Strict, Secure behind https, expiring after
+    UT_DASHBOARD_SESSION_TTL_S, or with the key). The cookie reads the numbers of the key's sites
+    (the query engine, the live streams, the reports); an organisation key's session reads what the
+    key reads, until the key is revoked, expires or is rotated. Changing anything still needs the key."""
+    principal = keys.resolve(body.key.strip())
+    if principal is None:
+        raise HTTPException(401, "unknown, expired or revoked key")
+    if principal.kind == SITE_PUBLIC:
+        raise HTTPException(403, "sign in with the site's secret key (sk_…) or an organisation key (uk_…), "
+                                 "not the site's public key")
+    if STATS_READ not in principal.scopes:
+        raise HTTPException(403, f"this key lacks the `{STATS_READ}` scope")
+    ttl = settings.dashboard_session_ttl_s
+    if principal.kind == SITE_SECRET:
+        session = issue_session(request, response, site_id=principal.only_site() or "", scope=OWNER, ttl_s=ttl)
+    else:
+        if not _reached(principal, tenancy):
+            raise HTTPException(403, "this key reaches no site yet: create one (POST /api/v1/sites)")
+        expiry = None if principal.expires_at is None else int(principal.expires_at.timestamp())
+        session = issue_session(request, response, site_id="", scope=OWNER, ttl_s=ttl, key_id=principal.key_id,
+                                key_prefix=principal.prefix, not_after=expiry)
+    described = _described(session, tenancy, keys)
+    assert described is not None
+    return described
 
 
 @router.get("/api/v1/dashboard/session", response_model=SessionInfo, tags=["dashboard"],
@@ -108,11 +126,14 @@ def sign_in(body: SignIn, request: Request, response: Response,
 @inject
 def current_session(request: Request, scope: Literal["owner", "share"] = Query(
                         OWNER, description="`owner`: the sign-in; `share`: the share link's session."),
+                    keys: ApiKeys = Depends(Provide["core.api_keys"]),
                     tenancy: TenancyService = Depends(Provide["core.tenancy"])) -> SessionInfo:
-    """The site the session cookie reads; 401 when signed out or expired."""
+    """The sites the session cookie reads; 401 when signed out or expired, or when the organisation
+    key it was opened with no longer works."""
     for session in browser_sessions(request):
-        if session.scope == scope:
-            return _described(session.site_id, session.scope, session.expires_at, tenancy)
+        described = _described(session, tenancy, keys) if session.scope == scope else None
+        if described is not None:
+            return described
     raise HTTPException(401, "signed out" if scope == OWNER else "no share session: open the share link again")
 
 
@@ -125,9 +146,22 @@ def sign_out(request: Request) -> Response:
     return response
 
 
-def _described(site_id: str, scope: str, expires_at: int, tenancy: TenancyService) -> SessionInfo:
-    site = tenancy.site(site_id)
-    if site is None:
-        raise HTTPException(401, "the session's site no longer exists")
-    return SessionInfo(site_id=site.id, domain=site.domain, timezone=site.timezone,
-                       scope=scope if scope in (OWNER, SHARE) else OWNER, expires_at=expires_at)
+def _reached(principal: Principal, tenancy: TenancyService) -> list[SiteInfo]:
+    """The key's sites by domain (the switcher's order)."""
+    sites = [s for s in tenancy.list_sites(principal.org_id) if principal.reaches(s.id, s.org_id)]
+    return sorted(sites, key=lambda s: (s.domain, s.id))
+
+
+def _described(session: BrowserSession, tenancy: TenancyService, keys: ApiKeys) -> SessionInfo | None:
+    """The session's sites, or None when it reads none any more (its site deleted, its key stopped)."""
+    if session.key_id is None:
+        site = tenancy.site(session.site_id)
+        sites = [site] if site is not None else []
+    else:
+        principal = keys.session_principal(session.key_id, session.key_prefix)
+        sites = _reached(principal, tenancy) if principal is not None and STATS_READ in principal.scopes else []
+    if not sites:
+        return None
+    listed = [SessionSite(site_id=s.id, domain=s.domain, timezone=s.timezone) for s in sites]
+    return SessionInfo(**listed[0].model_dump(), scope=session.scope if session.scope in (OWNER, SHARE) else OWNER,
+                       expires_at=session.expires_at, sites=listed)

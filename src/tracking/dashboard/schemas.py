@@ -18,13 +18,21 @@ class Asset:
 
 class SignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    key: str = Field(min_length=1, max_length=200, description="The site's secret key (`sk_…`). Sent in the "
-                     "body, exchanged for an HttpOnly cookie: the page never keeps it.")
+    key: str = Field(min_length=1, max_length=200, description="A site's secret key (`sk_…`) or an organisation "
+                     "key (`uk_…`) with `stats:read`. Sent in the body, exchanged for an HttpOnly cookie: the "
+                     "page never keeps it.")
 
 
-class SessionInfo(BaseModel):
+class SessionSite(BaseModel):
     site_id: str
     domain: str
     timezone: str = Field(description="The site's time zone: the days of every report.")
-    scope: str = Field(description="`owner` (signed in with the secret key) or `share` (a share link, read-only).")
+
+
+class SessionInfo(SessionSite):
+    """The first site the session reads (`site_id`, `domain`, `timezone`) and all of them (`sites`)."""
+
+    scope: str = Field(description="`owner` (signed in with a key) or `share` (a share link, read-only).")
     expires_at: int = Field(description="When the session cookie expires, Unix time in seconds.")
+    sites: list[SessionSite] = Field(description="Every site the session reads, by domain: one for a site's "
+                                     "key or a share link, those the key reaches for an organisation key.")

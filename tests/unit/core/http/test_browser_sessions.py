@@ -90,6 +90,23 @@ def test_a_websocket_from_another_origin_gets_no_cookie_rights(client):
             headers.append((b"origin", origin.encode()))
         return HTTPConnection({"type": "websocket", "headers": headers, "app": app, "path": "/events/ws"})
 
-    assert auth.session_reads(handshake("https://stats.example"), "site_a", (OWNER,)) is True
-    assert auth.session_reads(handshake("https://evil.example"), "site_a", (OWNER,)) is False
-    assert auth.session_reads(handshake(""), "site_a", (OWNER,)) is False
+    assert [s.site_id for s in auth.standing_sessions(handshake("https://stats.example"), (OWNER,))] == ["site_a"]
+    assert auth.standing_sessions(handshake("https://evil.example"), (OWNER,)) == []
+    assert auth.standing_sessions(handshake(""), (OWNER,)) == []
+
+
+def test_an_organisation_keys_session_holds_its_id_and_prefix_and_ends_with_the_key(client):
+    app = client.app
+
+    @app.post("/issue-org")
+    def issue_org(request: Request, response: Response) -> dict:
+        session = issue_session(request, response, site_id="", scope=OWNER, ttl_s=3600, key_id=7,
+                                key_prefix="uk_abcde", not_after=int(auth.time.time()) + 60)
+        return {"expires_at": session.expires_at}
+
+    resp = client.post("/issue-org")
+    assert "Max-Age=60" in resp.headers["set-cookie"]  # the key expires first: so does the session
+    sessions = browser_sessions(HTTPConnection({"type": "http", "app": app, "headers": [
+        (b"cookie", f"ut_session={resp.cookies['ut_session']}".encode())]}))
+    assert [(s.site_id, s.key_id, s.key_prefix, s.expires_at) for s in sessions] == [
+        ("", 7, "uk_abcde", resp.json()["expires_at"])]
