@@ -54,9 +54,10 @@ _EVENT_SCOPE = """site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_t
   AND ts < %(end)s AND {types} AND is_bot <= %(max_bot)s"""
 # A module's counted events with its columns beside theirs (core.query.contributions `entries`):
 # the window's events of the type are chosen first, so the join reads only those. One entry per
-# event on the right, so ANY. The columns are all that dimensions, filters and goals read.
-_WITH_ENTRIES = """(SELECT * FROM (
-    SELECT event_id, ts, session_id, visitor_id, type, name, pathname, hostname, prop_keys, prop_values
+# event on the right, so ANY. The columns are all that dimensions, filters and goals read. With
+# `visit_of`, the entry names the session the event counts under, in place of the event's own.
+_WITH_ENTRIES = """(SELECT *{visit_of} FROM (
+    SELECT event_id, ts, {session}visitor_id, type, name, pathname, hostname, prop_keys, prop_values
     FROM events WHERE {scope}) AS logged ANY INNER JOIN ({entries}) AS entry USING event_id) AS counted"""
 # "Visits with a counted event that matches": the events of a visit lie within the padded days.
 _SESSIONS_WITH = """session_id IN (
@@ -67,11 +68,15 @@ _IN_VISITS = "session_id IN (SELECT session_id FROM ({visits}) WHERE {cond})"
 # visit:* dimensions of events: each event gets its visit's attributes (a visit with a pageview,
 # whenever it started; '' for events outside one). One row per session on the right, so ANY.
 _VISIT_OF_EVENT = """
-ANY LEFT JOIN (
-    SELECT session_id{attrs} FROM (SELECT session_id, views{columns} FROM visits FINAL
-        WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s)
-    WHERE views > 0
-) AS visit USING session_id"""
+ANY LEFT JOIN ({visits}) AS visit USING session_id"""
+# The visits events of the window belong to: within the padded days. The visits named by a
+# module's `visit_of` may lie anywhere before: only those sessions are read, from every earlier day.
+_VISITS_OF_EVENTS = """SELECT session_id{attrs} FROM (SELECT session_id, views{columns} FROM visits FINAL
+        WHERE site_id = %(site_id)s AND {days})
+    WHERE views > 0"""
+_PADDED_DAYS = "day BETWEEN %(pad_from)s AND %(pad_to)s"
+_NAMED_VISITS = "day <= %(pad_to)s AND session_id IN (SELECT {visit_of} FROM ({entries}))"
+_IN_VISITS_OF_EVENTS = "session_id IN (SELECT session_id FROM ({visits}) WHERE {cond})"
 FIRST_EVENT = "SELECT min(ts_ms) FROM events WHERE site_id = %(site_id)s"
 
 # Raw numbers per row, after the dimension values: visit scope and event scope.
@@ -130,6 +135,7 @@ class Contributed:
     numbers: tuple[str, ...]  # aggregate expressions
     entries: str | None = None
     split: str | None = None  # grouped by after the dimensions: one more value per row
+    visit_of: str | None = None  # an entries column: the session whose visit each event counts under
 
 
 def event_query(plan: Plan, params: dict, *, grouped: bool = True, goals: Sequence[Goal] = (),
@@ -137,19 +143,24 @@ def event_query(plan: Plan, params: dict, *, grouped: bool = True, goals: Sequen
     """`contributed`: modules' metrics, counted over their events instead of the engine's own numbers."""
     q = _Sql(params, goals)
     dims = plan.dimensions if grouped else ()
+    named = bool(contributed is not None and contributed.entries and contributed.visit_of)
+    days = _NAMED_VISITS.format(visit_of=contributed.visit_of, entries=contributed.entries) if named else _PADDED_DAYS
 
     def leaf_sql(leaf: Leaf) -> str:
         if leaf.dimension.kind == "event":
             return _event_condition(q, leaf)
-        visits = _visits({_alias(leaf.dimension): _attribute(leaf.dimension)})
-        return _IN_VISITS.format(visits=visits, cond=_condition(q, leaf, _alias(leaf.dimension)))
+        attr = {_alias(leaf.dimension): _attribute(leaf.dimension)}
+        cond = _condition(q, leaf, _alias(leaf.dimension))
+        if named:  # the named visits, whenever they started
+            return _IN_VISITS_OF_EVENTS.format(visits=_visits_of_events(attr, days), cond=cond)
+        return _IN_VISITS.format(visits=_visits(attr), cond=cond)
 
     where = _render(plan.filter, leaf_sql)
     exprs = [(_bucket(d.grain, "ts") if d.kind == "time" else _alias(d) if d.kind == "visit"
               else _event_column(q, d)) for d in dims]
     visit_dims = [d for d in dims if d.kind == "visit"]
     attrs = {_alias(d): _attribute(d) for d in visit_dims}
-    join = _VISIT_OF_EVENT.format(attrs=_as(attrs), columns=_columns(attrs)) if visit_dims else ""
+    join = _VISIT_OF_EVENT.format(visits=_visits_of_events(attrs, days)) if visit_dims else ""
     if contributed is None:
         scope = _EVENT_SCOPE.format(types="type IN %(counted)s")
         numbers = ", ".join(_EVENT_SQL[n] if _needed(n, plan.metrics) else "0" for n in EVENT_NUMBERS)
@@ -159,7 +170,9 @@ def event_query(plan: Plan, params: dict, *, grouped: bool = True, goals: Sequen
         exprs = [*exprs, contributed.split] if contributed.split else exprs
     source = "events"
     if contributed is not None and contributed.entries:
-        source = _WITH_ENTRIES.format(scope=scope, entries=contributed.entries)
+        source = _WITH_ENTRIES.format(scope=scope, entries=contributed.entries,
+                                      visit_of=f", {contributed.visit_of} AS session_id" if named else "",
+                                      session="" if named else "session_id, ")
     else:
         where = f"{scope} AND {where}"
     return _EVENT_QUERY.format(dims=_select(exprs), numbers=numbers, source=source, join=join, where=where,
@@ -170,6 +183,10 @@ def _visits(attrs: dict[str, str]) -> str:
     """The visits subquery with these attributes (alias -> visits column); FINAL reads only the
     columns named, not the whole row."""
     return _VISITS.format(extra=_as(attrs), columns=_columns(attrs))
+
+
+def _visits_of_events(attrs: dict[str, str], days: str) -> str:
+    return _VISITS_OF_EVENTS.format(attrs=_as(attrs), columns=_columns(attrs), days=days)
 
 
 def _as(attrs: dict[str, str]) -> str:

@@ -13,9 +13,15 @@ Two optional parts let a module count what only it knows:
   events it lists count, and its columns sit beside theirs (ecommerce: the purchases its ledger
   recorded, with their value and currency). It may use the engine's parameters `%(site_id)s`,
   `%(pad_from)s` and `%(pad_to)s` (the window's UTC days padded by one).
+  `%(max_bot)s` (1 with `include_bots`, else 0) lets it leave out what it judges a bot's.
 - `split`: an expression (of those columns) the numbers are split by. `value()` then gets, for
   each number, a mapping {split value: number}; the context lists every split value of the whole
-  window, so a rule over all rows (one reporting currency per answer) stays one rule.
+  window, of every source in the answer split by the same expression (orders and refunds share
+  their currencies), so a rule over all rows (one reporting currency per answer) stays one rule.
+- `visit_of`: an entries column holding the session whose visit the event counts under, for an
+  event that belongs to another one's visit (ecommerce: a refund, often sent by the shop's server
+  days later, under its order's visit). Its `visit:*` dimensions and visit filters then read that
+  visit wherever it lies in time; 0 (or no such visit) reads as no visit. None: its own session.
 
 The engine asks a metric once per window (`over(context)`) for what turns each row's numbers into
 its value, so work per answer (reading the site's currency settings) is done once, not per row.
@@ -52,6 +58,7 @@ class QueryMetric(Protocol):
     numbers: Mapping[str, str]  # raw number -> ClickHouse aggregate expression over those rows
     entries: str | None  # the module's subquery of counted events (see above); None: every event of the type
     split: str | None  # an expression the numbers are split by (see above); None: not split
+    visit_of: str | None  # an entries column: the session whose visit the event counts under; None: its own
 
     def over(self, context: MetricContext) -> WindowValues:
         ...

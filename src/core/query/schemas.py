@@ -25,9 +25,10 @@ class QueryRequest(BaseModel):
     metrics: list[str] = Field(description="visitors, visits, pageviews, views_per_visit, bounce_rate, "
                                "visit_duration, events, percentage, conversion_rate (with an event:goal "
                                "dimension or filter), and the installed modules' metrics: time_on_page, "
-                               "scroll_depth (sessions), orders, total_revenue, average_revenue (ecommerce; "
-                               "meta.currency names the currency), lcp_p75, inp_p75, cls_p75, fcp_p75, "
-                               "ttfb_p75 (web_vitals). An unknown name is a 400 listing the valid ones.")
+                               "scroll_depth (sessions), orders, total_revenue, average_revenue, refunds "
+                               "(ecommerce; meta.currency names the currency), lcp_p75, inp_p75, cls_p75, "
+                               "fcp_p75, ttfb_p75 and each one's _p50, _p95, _count, _good, _poor (web_vitals). "
+                               "An unknown name is a 400 listing the valid ones.")
     date_range: str | list[str] = Field(description="day, 7d, 28d, 30d, month, 6mo, 12mo, year, all, or "
                                         "[from, to] as dates in the site's time zone (both inclusive), or "
                                         "as ISO 8601 datetimes (both inclusive to the second).")

@@ -20,8 +20,8 @@ from core.query.cache import QueryCache
 from core.query.contributions import MetricContext, QueryMetric, WindowValues, by_name
 from core.query.dates import InvalidDateRange, Period, resolve
 from core.query.goals import Goal
-from core.query.plan import Plan, QueryError, build, leaves
-from core.query.schemas import Comparison, QueryRequest, QueryResponse, ResultRow
+from core.query.plan import MAX_LIMIT, Plan, QueryError, build, leaves
+from core.query.schemas import Comparison, Pagination, QueryRequest, QueryResponse, ResultRow
 from core.tenancy.service import SiteInfo
 
 Key = tuple  # raw dimension values of one row, as ClickHouse answers them
@@ -57,6 +57,21 @@ class QueryService:
         answer = self._answer(site, request, plan, goals)
         self._cache.put(key, answer.model_dump_json().encode(), open_range=open_range)
         return answer
+
+    def every_row(self, *, site: SiteInfo, request: QueryRequest,
+                  page: int = MAX_LIMIT) -> tuple[list[ResultRow], dict]:
+        """Every row of the answer, page after page (for adapters that rank rows by what is not a
+        metric: net revenue, all of a page's Web Vitals), and the answer's `meta`."""
+        rows: list[ResultRow] = []
+        meta: dict = {}
+        offset, total = 0, 1
+        while offset < total:
+            asked = request.model_copy(update={"include": request.include.model_copy(update={"total_rows": True}),
+                                               "pagination": Pagination(limit=page, offset=offset)})
+            answer = self.run(site=site, request=asked)
+            rows += answer.results
+            meta, total, offset = answer.meta, answer.meta["total_rows"], offset + page
+        return rows, meta
 
     def _answer(self, site: SiteInfo, request: QueryRequest, plan: Plan, goals: tuple[Goal, ...]) -> QueryResponse:
         zone = ZoneInfo(site.timezone)
@@ -120,30 +135,30 @@ class QueryService:
 
     def _contributed(self, plan: Plan, site: SiteInfo, window: UtcRange, include_bots: bool
                      ) -> tuple[dict[Key, dict[str, object]], dict[str, WindowValues]]:
-        """Modules' metrics: one query per source they count over (event type, entries, split),
-        their raw numbers by row key (split ones as {split value: number}), and each metric over
-        the window."""
+        """Modules' metrics: one query per source they count over (event type, entries, split,
+        visit_of), their raw numbers by row key (split ones as {split value: number}), and each
+        metric over the window, which sees the split values of every source split the same way."""
         wanted = [self._theirs[m] for m in plan.metrics if m in self._theirs]
         out: dict[Key, dict[str, object]] = {}
-        windows: dict[str, WindowValues] = {}
-        for source in dict.fromkeys((m.event_type, m.entries, m.split) for m in wanted):
-            mine = [m for m in wanted if (m.event_type, m.entries, m.split) == source]
+        splits: dict[str, set[str]] = {}  # split expression -> its values over every source split by it
+        for source in dict.fromkeys((m.event_type, m.entries, m.split, m.visit_of) for m in wanted):
+            mine = [m for m in wanted if (m.event_type, m.entries, m.split, m.visit_of) == source]
             exprs = {n: e for m in mine for n, e in m.numbers.items()}  # metrics may share numbers
             names = list(exprs)
             contributed = clickhouse.Contributed(source[0], tuple(exprs.values()), entries=source[1],
-                                                 split=source[2])
+                                                 split=source[2], visit_of=source[3])
             sql, params = clickhouse.event_query(plan, self._params(site, window, include_bots),
                                                  contributed=contributed)
-            width, splits = len(plan.dimensions), set()
+            width = len(plan.dimensions)
             for row in self._store.rows(sql, params):
                 numbers = out.setdefault(tuple(row[:width]), {})
                 if source[2] is None:
                     numbers.update(zip(names, row[width:], strict=True))
                     continue
-                splits.add(str(row[width]))
+                splits.setdefault(source[2], set()).add(str(row[width]))
                 for name, value in zip(names, row[width + 1:], strict=True):
                     numbers.setdefault(name, {})[str(row[width])] = value
-            windows.update({m.name: m.over(MetricContext(site.id, frozenset(splits))) for m in mine})
+        windows = {m.name: m.over(MetricContext(site.id, frozenset(splits.get(m.split or "", ())))) for m in wanted}
         return out, windows
 
     def _params(self, site: SiteInfo, window: UtcRange, include_bots: bool) -> dict:

@@ -50,6 +50,9 @@ CREATE TABLE IF NOT EXISTS ecommerce_orders (
     source String, channel String, device_type String, country String
 ) {_TABLE_TAIL} ORDER BY (site_id, day, kind, order_id, entry_key)
 """
+# ecommerce_orders' source, channel, device_type and country (the purchase event's own, which
+# carries no referrer) are no longer written or read: reports take the *visit's* attributes from
+# the query engine. The columns stay for existing installs and read ''.
 MIGRATIONS = (Migration(1, (CREATE_EVENTS, CREATE_ITEMS, CREATE_ORDERS)),
               Migration(2, tuple(f"ALTER TABLE {t} ADD COLUMN is_bot UInt8 DEFAULT 0"
                                  for t in ("ecommerce_events", "ecommerce_items", "ecommerce_orders"))))
@@ -60,8 +63,7 @@ _RANGE = """site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_to)s
 
 # One row per recorded order entry (purchase or refund), copies collapsed.
 _ENTRIES = f"""(SELECT kind, order_id, entry_key, any(currency) AS cur,
-    any(value) AS v, any(tax) AS tx, any(shipping) AS sh, any(source) AS p_source, any(channel) AS p_channel,
-    any(device_type) AS p_device, any(country) AS p_country
+    any(value) AS v, any(tax) AS tx, any(shipping) AS sh
   FROM ecommerce_orders WHERE {_RANGE} GROUP BY kind, order_id, entry_key)"""
 
 ORDER_TOTALS = f"""
@@ -81,10 +83,24 @@ PURCHASE_ENTRIES = """SELECT event_id, any(currency) AS ec_currency, any(value) 
     GROUP BY event_id"""
 PURCHASE_NUMBERS = {"ec_orders": "count()", "ec_gross": "sum(ec_value)"}
 PURCHASE_SPLIT = "ec_currency"
-
-BREAKDOWN_COLUMNS = {"source": "p_source", "channel": "p_channel", "device": "p_device", "country": "p_country"}
-BREAKDOWNS = {prop: f"SELECT {col}, kind, cur, count(), sum(v) FROM {_ENTRIES} GROUP BY {col}, kind, cur"
-              for prop, col in BREAKDOWN_COLUMNS.items()}
+# The engine's `refunds`: the refunds the ledger recorded, one row per refund event, with their
+# amount and currency, counted at the refund's own time but under its *order's* visit (`ec_visit`:
+# the session of the order's recorded purchase, whenever that was; the refund's own session when
+# the order was never recorded here). Bots follow the order (the refund row carries its flag).
+REFUND_ENTRIES = """SELECT event_id, ec_currency, ec_refund, if(ec_order_session != 0, ec_order_session, ec_own_session)
+        AS ec_visit
+    FROM (SELECT event_id, any(order_id) AS ec_order, any(currency) AS ec_currency, any(value) AS ec_refund,
+              any(session_id) AS ec_own_session
+          FROM ecommerce_orders WHERE site_id = %(site_id)s AND day BETWEEN %(pad_from)s AND %(pad_to)s
+              AND kind = 'refund' AND is_bot <= %(max_bot)s
+          GROUP BY event_id) AS refund
+    ANY LEFT JOIN (SELECT order_id AS ec_order, any(session_id) AS ec_order_session FROM ecommerce_orders
+          WHERE site_id = %(site_id)s AND day <= %(pad_to)s AND kind = 'purchase' AND order_id IN (
+              SELECT order_id FROM ecommerce_orders WHERE site_id = %(site_id)s
+                  AND day BETWEEN %(pad_from)s AND %(pad_to)s AND kind = 'refund')
+          GROUP BY order_id) AS ordered USING ec_order"""
+REFUND_NUMBERS = {"ec_refunds": "sum(ec_refund)"}
+REFUND_VISIT = "ec_visit"
 
 PRODUCT_COUNTS = f"""
 SELECT item_key, max(item_name), uniqExactIf(event_id, name = 'view_item'),
@@ -141,7 +157,6 @@ class OrderEntry:
     tax: Decimal = Decimal(0)
     shipping: Decimal = Decimal(0)
     coupon: str = ""
-    attribution: tuple[str, str, str, str] = ("", "", "", "")  # source, channel, device_type, country
     is_bot: int = 0  # the purchase event's flag; a refund of a recorded order takes the order's
 
 
@@ -185,10 +200,6 @@ class EcommerceStore:
         rows = self._ch.query(sql, params)
         return int(rows[0][0]) if rows else 0
 
-    def breakdown(self, prop: str, params: dict) -> list[tuple[str, str, str, int, Decimal]]:
-        """(property value, kind, currency, entries, value) rows; `prop` is a BREAKDOWN_COLUMNS key."""
-        return [(r[0], r[1], r[2], int(r[3]), Decimal(r[4])) for r in self._ch.query(BREAKDOWNS[prop], params)]
-
     def funnel(self, params: dict, *, window_ms: int, by_session: bool) -> list[int]:
         """Visitors reaching each FUNNEL_STEPS step in order within the window (or the session)."""
         sql = FUNNEL_BY_SESSION if by_session else FUNNEL_BY_WINDOW
@@ -210,8 +221,7 @@ _ITEM_COLUMNS = ("site_id", "day", "ts", "event_id", "idx", "name", "visitor_id"
                  "item_name", "item_brand", "item_category", "item_variant", "currency", "price", "quantity",
                  "discount", "is_bot")
 _ORDER_COLUMNS = ("site_id", "day", "ts", "kind", "order_id", "entry_key", "event_id", "visitor_id", "session_id",
-                  "currency", "value", "tax", "shipping", "coupon", "source", "channel", "device_type", "country",
-                  "is_bot")
+                  "currency", "value", "tax", "shipping", "coupon", "is_bot")
 _ZERO = Decimal("0.0000")
 
 
@@ -235,8 +245,6 @@ def _item_row(e: TrackedEvent, p: Payload, idx: int, is_bot: int) -> dict:
 
 def _order_row(o: OrderEntry) -> dict:
     e = o.event
-    source, channel, device_type, country = o.attribution
     return {**_when(e), "site_id": e.site_id, "kind": o.kind, "order_id": o.order_id, "entry_key": o.entry_key,
             "event_id": e.event_id, "visitor_id": e.visitor_id, "session_id": e.session_id, "currency": o.currency,
-            "value": o.value, "tax": o.tax, "shipping": o.shipping, "coupon": o.coupon, "source": source,
-            "channel": channel, "device_type": device_type, "country": country, "is_bot": o.is_bot}
+            "value": o.value, "tax": o.tax, "shipping": o.shipping, "coupon": o.coupon, "is_bot": o.is_bot}

@@ -42,7 +42,7 @@ class LedgerOrder(Base):
     event_id: Mapped[str] = mapped_column(String(36))
     currency: Mapped[str] = mapped_column(String(3))
     value: Mapped[Decimal] = mapped_column(DecimalText)
-    # The order's attribution, so a later refund (often sent by a server) reduces the right source.
+    # Retired: no longer written (reports attribute an order to its visit through the query engine).
     source: Mapped[str] = mapped_column(Text, default="")
     channel: Mapped[str] = mapped_column(Text, default="")
     device_type: Mapped[str] = mapped_column(Text, default="")

@@ -17,11 +17,11 @@ from tracking.ecommerce.settings import EcommerceSettings
 def hooks(c: EcommerceContainer) -> Hooks:
     return Hooks(
         event_types=(c.event_type,),
-        # Orders are attributed to the visit's source, channel, device and country; bots' are flagged.
+        # Orders keep their session (the engine attributes them to its visit); bots' are flagged.
         subscriptions=(Subscription(EcommerceEventTracked, c.handlers, EcommerceHandlers.on_ecommerce_event,
-                                    reads=("session_id", "source", "channel", "device_type", "country", "is_bot")),),
+                                    reads=("session_id", "is_bot")),),
         erasers=(c.tables_eraser, c.rows_eraser),
-        query_metrics=(c.orders_metric, c.total_revenue_metric, c.average_revenue_metric),
+        query_metrics=(c.orders_metric, c.total_revenue_metric, c.average_revenue_metric, c.refunds_metric),
         site_settings=(c.reporting_currency_setting,),
     )
 

@@ -1,5 +1,7 @@
 """HTTP routes of ecommerce: collect, currency settings, reports. Thin: parse, call, answer."""
 
+from datetime import date
+
 from dependency_injector.wiring import Provide, inject
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
@@ -8,7 +10,8 @@ from core.http.access import site_id_in_path, site_in_query
 from core.http.collect import collect_one  # the one browser collect route, shared with core
 from core.http.errors import COLLECT_400, errors
 from core.http.responses import CollectResponse
-from core.http.stats import INCLUDE_BOTS, report_window
+from core.http.stats import FROM, INCLUDE_BOTS, TO, report_window
+from core.query.plan import QueryError
 from core.tenancy.scopes import SITES_WRITE, STATS_READ
 from core.tenancy.service import SiteInfo
 from tracking.ecommerce.schemas.reports import (
@@ -19,13 +22,9 @@ from tracking.ecommerce.schemas.reports import (
     Overview,
     ProductRow,
 )
+from tracking.ecommerce.service.breakdown import BREAKDOWN_PROPERTIES, RevenueBreakdown, UnknownBreakdown
 from tracking.ecommerce.service.currency import CurrencyService
-from tracking.ecommerce.service.reports import (
-    BREAKDOWN_PROPERTIES,
-    MAX_WINDOW_MINUTES,
-    ReportsService,
-    UnknownBreakdown,
-)
+from tracking.ecommerce.service.reports import MAX_WINDOW_MINUTES, ReportsService
 
 router = APIRouter(tags=["ecommerce"])
 
@@ -119,11 +118,14 @@ def products(limit: int = Query(50, ge=1, le=1000), site: SiteInfo = READ,
 @inject
 def breakdown(prop: str = Query(..., alias="property", description=f"One of: {', '.join(BREAKDOWN_PROPERTIES)}."),
               limit: int = Query(10, ge=1, le=1000), site: SiteInfo = READ,
-              period: UtcRange = Depends(report_window), include_bots: bool = INCLUDE_BOTS,
-              reports: ReportsService = Depends(REPORTS)) -> list[BreakdownRow]:
-    """Orders and revenue per value of the order's attribution, in the overview's reporting currency;
-    refunds count against the order's value."""
+              date_from: date = FROM, date_to: date = TO, include_bots: bool = INCLUDE_BOTS,
+              revenue: RevenueBreakdown = Depends(Provide["ecommerce.breakdown"])) -> list[BreakdownRow]:
+    """Orders and revenue per value of the *visit's* property (`visit:source`, `visit:channel`,
+    `visit:device`, `visit:country` in the query engine, whose `orders`, `total_revenue` and
+    `refunds` these are): a purchase counts under the visit it was made in, a refund on its own day
+    under its order's visit, so the rows add up to the overview. In the overview's reporting currency."""
     try:
-        return reports.breakdown(site=site, window=period, prop=prop, limit=limit, include_bots=include_bots)
-    except UnknownBreakdown as exc:
+        return revenue.breakdown(site=site, date_from=date_from, date_to=date_to, prop=prop, limit=limit,
+                                 include_bots=include_bots)
+    except (UnknownBreakdown, QueryError) as exc:
         raise HTTPException(400, str(exc)) from exc

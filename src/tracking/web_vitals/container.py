@@ -5,22 +5,18 @@ from dependency_injector import containers, providers
 from core.analytics.erasure import TablesEraser
 from tracking.web_vitals.clickhouse import VitalsStore
 from tracking.web_vitals.handlers import WebVitalsHandlers
-from tracking.web_vitals.service import VitalP75, VitalsEventType, WebVitalsService
+from tracking.web_vitals.service import VitalsEventType, WebVitalsService, vital_metrics
 
 
 class WebVitalsContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
 
     store = providers.Singleton(VitalsStore, analytics=core.analytics)
-    service = providers.Singleton(WebVitalsService, store=store)
+    service = providers.Singleton(WebVitalsService, engine=core.query)  # the report: the engine's numbers
     handlers = providers.Singleton(WebVitalsHandlers, store=store)
     event_type = providers.Singleton(VitalsEventType)
-    # query engine metrics (core.query.contributions): the p75s, sliced like any other number
-    lcp_p75 = providers.Singleton(VitalP75, "LCP")
-    inp_p75 = providers.Singleton(VitalP75, "INP")
-    cls_p75 = providers.Singleton(VitalP75, "CLS")
-    fcp_p75 = providers.Singleton(VitalP75, "FCP")
-    ttfb_p75 = providers.Singleton(VitalP75, "TTFB")
+    # query engine metrics (core.query.contributions): lcp_count … ttfb_p95, sliced like any other number
+    query_metrics = providers.Object(vital_metrics())
     # Data rights: measurements, by event id.
     eraser = providers.Singleton(TablesEraser, store=core.analytics,
                                  tables={"web_vitals_measurements": ("event_id",)})

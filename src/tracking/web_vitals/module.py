@@ -2,9 +2,12 @@
 
 Registers the `vitals` event type (validated at the edge, accepted in batches too), serves
 `POST /collect/vitals`, subscribes to `VitalMeasured`, keeps the latest value of each metric
-instance in ClickHouse and serves `GET /api/v1/vitals`: percentiles, good / needs-improvement /
-poor shares and the Core Web Vitals assessment per page, device type or country.
+instance in ClickHouse, contributes its numbers to the query engine and serves `GET /api/v1/vitals`
+from them: percentiles, good / needs-improvement / poor shares and the Core Web Vitals assessment
+per page, device type or country.
 """
+
+from dependency_injector import providers
 
 from core.bus.events import VitalMeasured
 from core.modules import Hooks, Subscription, TrackingModule
@@ -19,7 +22,7 @@ def hooks(c: WebVitalsContainer) -> Hooks:
         subscriptions=(Subscription(VitalMeasured, c.handlers, WebVitalsHandlers.on_vital_measured,
                                     reads=("pathname", "device_type", "country")),),
         erasers=(c.eraser,),
-        query_metrics=(c.lcp_p75, c.inp_p75, c.cls_p75, c.fcp_p75, c.ttfb_p75),
+        query_metrics=tuple(providers.Object(m) for m in c.query_metrics()),  # one provider per metric
     )
 
 

@@ -4,15 +4,17 @@ Collecting goes through core's ingest service exactly like `/collect/pageview` (
 limits, origin check, validation and durable buffering), with the type forced to `vitals`.
 """
 
-from dependency_injector.wiring import Provide, inject
-from fastapi import APIRouter, Depends, Query, Request, Response
+from datetime import date
 
-from core.analytics.time_range import UtcRange
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+
 from core.http.access import site_in_query
 from core.http.collect import collect_one  # the one browser collect route, shared with core
 from core.http.errors import COLLECT_400, errors
 from core.http.responses import CollectResponse
-from core.http.stats import report_window
+from core.http.stats import FROM, INCLUDE_BOTS, TO
+from core.query.plan import QueryError
 from core.tenancy.scopes import STATS_READ
 from core.tenancy.service import SiteInfo
 from tracking.web_vitals.schemas import GroupBy, VitalsReport
@@ -36,13 +38,21 @@ async def collect_vitals(request: Request) -> Response:
     return await collect_one(request, "vitals")
 
 
-@router.get("/api/v1/vitals", response_model=VitalsReport, summary="Web Vitals report")
+@router.get("/api/v1/vitals", response_model=VitalsReport, responses=errors(400), summary="Web Vitals report")
 @inject
-def vitals_report(by: GroupBy = Query("page", description="Group by `page` (pathname), `device` or `country`."),
+def vitals_report(by: GroupBy = Query("page", description="Group by `page` (the page of each instance's latest "
+                                      "report), `device` or `country` (of the visit it was measured in)."),
                   limit: int = Query(100, ge=1, le=1000, description="Most groups, largest first."),
-                  site: SiteInfo = Depends(site_in_query(STATS_READ)), window: UtcRange = Depends(report_window),
+                  site: SiteInfo = Depends(site_in_query(STATS_READ)), date_from: date = FROM, date_to: date = TO,
+                  include_bots: bool = INCLUDE_BOTS,
                   service: WebVitalsService = Depends(Provide["web_vitals.service"])) -> VitalsReport:
     """Per group and metric: p50, p75, p95 (numpy's default linear interpolation), the number of
     metric instances and the shares rated good / needs improvement / poor by Google's thresholds,
-    plus the Core Web Vitals assessment of each group (LCP, INP and CLS p75 all good)."""
-    return service.report(site=site, window=window, by=by, limit=limit)
+    plus the Core Web Vitals assessment of each group (LCP, INP and CLS p75 all good). These are the
+    query engine's numbers (`POST /api/v2/query` with `lcp_p75`, `lcp_count`… by `event:page`,
+    `visit:device` or `visit:country`)."""
+    try:
+        return service.report(site=site, date_from=date_from, date_to=date_to, by=by, limit=limit,
+                              include_bots=include_bots)
+    except QueryError as exc:
+        raise HTTPException(400, str(exc)) from exc

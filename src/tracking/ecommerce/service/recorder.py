@@ -80,10 +80,8 @@ class OrderRecorder:
         if row is None or row.event_id != e.event_id:
             return []  # another event already recorded this refund
         order = repo.orders(e.site_id, [p.order_id]).get(p.order_id)
-        # A refund reduces the revenue of the order's source, even when a server sends it, and is
-        # a bot's when the order is.
-        source = order if order is not None else e
-        return [OrderEntry("refund", e, p.order_id, key, row.currency, row.amount, attribution=_attribution(source),
+        # A refund is a bot's when its order is (the engine counts it under the order's visit).
+        return [OrderEntry("refund", e, p.order_id, key, row.currency, row.amount,
                            is_bot=order.is_bot if order is not None else bot_flag(e))]
 
 
@@ -102,17 +100,11 @@ def refund_amount(p: Payload, order: LedgerOrder | None, previous: Sequence[Ledg
 
 
 def _ledger_order(e: TrackedEvent, p: Payload) -> dict:
-    source, channel, device_type, country = _attribution(e)
     return {"site_id": e.site_id, "order_id": p.order_id, "event_id": e.event_id, "currency": p.currency or "",
-            "value": p.value or Decimal(0), "source": source, "channel": channel, "device_type": device_type,
-            "country": country, "is_bot": bot_flag(e)}
+            "value": p.value or Decimal(0), "is_bot": bot_flag(e)}
 
 
 def _purchase_entry(e: TrackedEvent, p: Payload) -> OrderEntry:
     zero = Decimal("0.0000")
     return OrderEntry("purchase", e, p.order_id, p.order_id, p.currency or "", p.value or zero, p.tax or zero,
-                      p.shipping or zero, p.coupon, _attribution(e), bot_flag(e))
-
-
-def _attribution(row: TrackedEvent | LedgerOrder) -> tuple[str, str, str, str]:
-    return row.source or "", row.channel or "", row.device_type or "", row.country or ""
+                      p.shipping or zero, p.coupon, bot_flag(e))

@@ -1,4 +1,5 @@
-"""Ecommerce reports over a site's local days: overview, funnel, products, revenue breakdowns.
+"""Ecommerce reports over a site's local days: overview, funnel, products (the revenue breakdown
+is the query engine's: service.breakdown).
 
 ClickHouse sums money per original currency; conversion into the range's reporting currency
 (service.currency: the site's choice, else its orders' one currency, else the configured one)
@@ -11,10 +12,9 @@ from decimal import Decimal
 
 from core.analytics.time_range import UtcRange
 from core.tenancy.service import SiteInfo
-from tracking.ecommerce.clickhouse import BREAKDOWN_COLUMNS, EcommerceStore
+from tracking.ecommerce.clickhouse import EcommerceStore
 from tracking.ecommerce.schemas.payload import FUNNEL_STEPS
 from tracking.ecommerce.schemas.reports import (
-    BreakdownRow,
     CurrencyTotal,
     Funnel,
     FunnelStep,
@@ -23,12 +23,7 @@ from tracking.ecommerce.schemas.reports import (
 )
 from tracking.ecommerce.service.currency import CurrencyService, rounded
 
-BREAKDOWN_PROPERTIES = tuple(BREAKDOWN_COLUMNS)
 MAX_WINDOW_MINUTES = 1440  # visitor ids rotate daily: no funnel outlives a UTC day
-
-
-class UnknownBreakdown(LookupError):
-    pass
 
 
 def _params(site: SiteInfo, window: UtcRange, include_bots: bool) -> dict:
@@ -106,25 +101,4 @@ class ReportsService:
                                    purchases=orders, quantity=quantity[key], revenue=revenue,
                                    currency=convert.currency))
         rows.sort(key=lambda r: (-r.revenue, -r.views, r.item_id))
-        return rows[:limit]
-
-    def breakdown(self, *, site: SiteInfo, window: UtcRange, prop: str, limit: int,
-                  include_bots: bool = False) -> list[BreakdownRow]:
-        if prop not in BREAKDOWN_COLUMNS:
-            raise UnknownBreakdown(f"unknown property {prop!r}; one of: {', '.join(BREAKDOWN_PROPERTIES)}")
-        params = _params(site, window, include_bots)
-        money: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-        orders: dict[str, int] = defaultdict(int)
-        for value, kind, currency, entries, amount in self._store.breakdown(prop, params):
-            money[value][kind][currency] = amount
-            orders[value] += entries if kind == "purchase" else 0
-        # The same entries as the overview's, so the same currencies and the same reporting currency.
-        currencies = {c for kinds in money.values() for amounts in kinds.values() for c in amounts}
-        convert = self._currency.converter(site.id, order_currencies=currencies)
-        rows = []
-        for value, kinds in money.items():
-            gross, refunds = convert.convert(kinds["purchase"]).total, convert.convert(kinds["refund"]).total
-            rows.append(BreakdownRow(value=value or None, orders=orders[value], gross_revenue=gross,
-                                     refunds=refunds, revenue=gross - refunds, currency=convert.currency))
-        rows.sort(key=lambda r: (-r.revenue, -r.orders, r.value or ""))
         return rows[:limit]

@@ -24,6 +24,7 @@ class EngagementMean:
     event_type: str = "engagement"
     entries: str | None = None  # every engagement event counts
     split: str | None = None
+    visit_of: str | None = None  # each under its own visit
     numbers: Mapping[str, str] = field(init=False)
 
     def __post_init__(self) -> None:

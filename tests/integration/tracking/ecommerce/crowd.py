@@ -2,6 +2,7 @@
 what the reports must say, from the definitions alone."""
 
 import random
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -43,16 +44,25 @@ def seeded_orders(seed: int, n: int, currencies: tuple[str, ...], bot_share: flo
 
 
 def events_of(site_id: str, orders: list[Order]) -> list:
-    """The purchases (as the browser sends them, bots flagged by device_intel) and the refunds."""
+    """The purchases (as the browser sends them in the order's visit, bots flagged by device_intel;
+    no referrer of their own) and the refunds (by the shop's server, outside any visit)."""
     out = []
     for i, o in enumerate(orders):
         items = [{"item_id": sku, "price": str(price), "quantity": qty} for sku, price, qty in o.lines]
-        out.append(purchase(site_id, o.order_id, str(o.value), o.currency, visitor=o.visitor, ts_ms=NOON_MS + i,
-                            source=o.source, country=o.country, is_bot=int(o.bot), extra={"items": items}))
+        out.append(purchase(site_id, o.order_id, str(o.value), o.currency, visitor=o.visitor, session=o.visitor,
+                            ts_ms=NOON_MS + i, is_bot=int(o.bot), extra={"items": items}))
         if o.refund:
             out.append(shop_event(site_id, "refund", {"order_id": o.order_id, "refund_id": "r", "currency": o.currency,
                                                       "value": str(o.refund)}, visitor=9, ts_ms=NOON_MS + 10_000 + i))
     return out
+
+
+def visits_of(site_id: str, orders: list[Order]) -> list[dict]:
+    """Each order's visit in the events log: its entry pageview, a minute before the purchase, with
+    the order's source and country (the visit's attributes the breakdown reports by)."""
+    return [{"site_id": site_id, "event_id": str(uuid.uuid4()), "type": "pageview", "name": "pageview",
+             "ts_ms": NOON_MS + i - 60_000, "received_ms": NOON_MS, "visitor_id": o.visitor, "session_id": o.visitor,
+             "source": o.source, "country": o.country, "is_bot": int(o.bot)} for i, o in enumerate(orders)]
 
 
 def rounded(amount: Decimal) -> Decimal:

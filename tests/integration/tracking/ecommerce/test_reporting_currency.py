@@ -6,45 +6,66 @@ from decimal import Decimal
 
 import pytest
 
+from core.query.clickhouse import QueryStore
+from core.query.service import QueryService
 from core.tenancy.service import TenancyService
+from tests.integration.core.test_query_engine import write_in_random_order
 from tracking.ecommerce.clickhouse import EcommerceStore
+from tracking.ecommerce.service.breakdown import RevenueBreakdown
 from tracking.ecommerce.service.currency import CurrencyService
+from tracking.ecommerce.service.query_metrics import purchase_metric
 from tracking.ecommerce.service.recorder import OrderRecorder
 from tracking.ecommerce.service.reports import ReportsService
 
-from .crowd import converted, events_of, net, rounded, seeded_orders, truth
-from .shop import day_window, site
+from .crowd import converted, events_of, net, rounded, seeded_orders, truth, visits_of
+from .shop import NOON, day_window, site
 
 D = Decimal
+
+
+class Reports:
+    """The overview and products (ecommerce's own SQL) and the revenue breakdown (the query engine's)."""
+
+    def __init__(self, ch, currency: CurrencyService) -> None:
+        self.store = EcommerceStore(analytics=ch)
+        self.reports = ReportsService(store=self.store, currency=currency, fallback_window_minutes=30)
+        engine = QueryService(store=QueryStore(store=ch), metrics=[
+            purchase_metric(n, currency) for n in ("orders", "total_revenue", "refunds")])
+        self.breakdown = RevenueBreakdown(engine=engine)
+
+    def of(self, site_id: str):
+        s, w = site(site_id), day_window()
+        return (self.reports.overview(site=s, window=w), self.reports.products(site=s, window=w, limit=100),
+                self.breakdown.breakdown(site=s, date_from=NOON.date(), date_to=NOON.date(), prop="source",
+                                         limit=100))
 
 
 @pytest.fixture
 def shop(ecommerce_ch, ledger_uow):
     """(record, reports, currency service, new site) with rates configured into EUR."""
-    store = EcommerceStore(analytics=ecommerce_ch)
     currency = CurrencyService(uow=ledger_uow, default_currency="EUR", configured_rates="USD=0.9,GBP=1.2")
-    reports = ReportsService(store=store, currency=currency, fallback_window_minutes=30)
-    recorder = OrderRecorder(uow=ledger_uow, store=store)
+    reports = Reports(ecommerce_ch, currency)
+    recorder = OrderRecorder(uow=ledger_uow, store=reports.store)
+
+    def record(site_id: str, orders) -> None:
+        """As the worker does: the ledger and ecommerce's tables, the events log and the visits."""
+        events = events_of(site_id, orders)
+        recorder.record(events)
+        write_in_random_order(ecommerce_ch, visits_of(site_id, orders) + [e.to_record() for e in events], seed=1)
 
     def new_site() -> str:  # a real site: the choice and the rates reference it
         return TenancyService(uow=ledger_uow).create_site(domain="shop.example").site_id
 
-    return recorder.record, reports, currency, new_site
-
-
-def reports_of(reports, site_id):
-    s, w = site(site_id), day_window()
-    return (reports.overview(site=s, window=w), reports.products(site=s, window=w, limit=100),
-            reports.breakdown(site=s, window=w, prop="source", limit=100))
+    return record, reports, currency, new_site
 
 
 def test_a_usd_only_shop_without_a_choice_reports_its_exact_usd_revenue(shop):
     record, reports, currency, new_site = shop
     sid = new_site()
     orders = seeded_orders(seed=1, n=40, currencies=("USD",))
-    record(events_of(sid, orders))
+    record(sid, orders)
     t = truth(orders, include_bots=False)
-    overview, products, by_source = reports_of(reports, sid)
+    overview, products, by_source = reports.of(sid)
     assert currency.settings(sid).reporting_currency is None  # no choice was made
     assert (overview.currency, overview.currency_source, overview.unconverted_currencies) == ("USD", "orders", [])
     gross, refunds = rounded(t.gross["USD"]), rounded(t.refunds["USD"])
@@ -64,8 +85,8 @@ def test_a_currency_chosen_at_creation_is_reported_in_with_conversion(shop):
     sid = new_site()
     assert currency.choose(sid, "gbp").reporting_currency == "GBP"  # what `sites create --currency gbp` does
     only_usd = seeded_orders(seed=2, n=6, currencies=("USD",))
-    record(events_of(sid, only_usd))
-    overview, _, _ = reports_of(reports, sid)
+    record(sid, only_usd)
+    overview, _, _ = reports.of(sid)
     # a choice wins over "all orders in one currency"; USD crosses the configured rates: 0.9 EUR / 1.2 EUR
     into_gbp = {"GBP": D(1), "EUR": 1 / D("1.2"), "USD": D("0.9") / D("1.2")}
     t = truth(only_usd, include_bots=False)
@@ -73,9 +94,9 @@ def test_a_currency_chosen_at_creation_is_reported_in_with_conversion(shop):
     assert overview.gross_revenue == converted(t.gross, into_gbp) and overview.unconverted_currencies == []
 
     orders = only_usd + seeded_orders(seed=3, n=30, currencies=("EUR", "USD", "GBP", "JPY"))
-    record(events_of(sid, orders[len(only_usd):]))
+    record(sid, orders[len(only_usd):])
     t = truth(orders, include_bots=False)
-    overview, products, by_source = reports_of(reports, sid)
+    overview, products, by_source = reports.of(sid)
     assert set(t.gross) == {"EUR", "USD", "GBP", "JPY"}
     assert (overview.currency, overview.unconverted_currencies) == ("GBP", ["JPY"])  # no rate for JPY anywhere
     assert (overview.gross_revenue, overview.refunds, overview.revenue) == (
@@ -91,14 +112,14 @@ def test_a_currency_chosen_at_creation_is_reported_in_with_conversion(shop):
 
 def test_a_mixed_currency_shop_without_a_choice_keeps_the_default_and_lists_the_unconverted(
         ecommerce_ch, ledger_uow):
-    store = EcommerceStore(analytics=ecommerce_ch)
-    reports = ReportsService(store=store, currency=CurrencyService(uow=ledger_uow, default_currency="EUR",
-                                                                   configured_rates=""), fallback_window_minutes=30)
+    reports = Reports(ecommerce_ch, CurrencyService(uow=ledger_uow, default_currency="EUR", configured_rates=""))
     sid = TenancyService(uow=ledger_uow).create_site(domain="shop.example").site_id
     orders = seeded_orders(seed=4, n=30, currencies=("EUR", "USD", "JPY"))
-    OrderRecorder(uow=ledger_uow, store=store).record(events_of(sid, orders))
+    events = events_of(sid, orders)
+    OrderRecorder(uow=ledger_uow, store=reports.store).record(events)
+    write_in_random_order(ecommerce_ch, visits_of(sid, orders) + [e.to_record() for e in events], seed=4)
     t = truth(orders, include_bots=False)
-    overview, products, by_source = reports_of(reports, sid)
+    overview, products, by_source = reports.of(sid)
     eur_only = {"EUR": D(1)}
     assert (overview.currency, overview.currency_source, overview.unconverted_currencies) == (
         "EUR", "default", ["JPY", "USD"])

@@ -1,4 +1,5 @@
-"""web_vitals' metrics in the query engine (issue 12): `<metric>_p75` through the engine, by page,
+"""web_vitals' metrics in the query engine (issue 12): `<metric>_p75` (and the report's other numbers:
+`_count`, `_good`, `_poor`, `_p50`, `_p95`) through the engine, by page,
 in an aggregate and with a filter, equal numpy's percentile of each instance's latest value (an
 instance reported again counts once, with its last value; one whose last report falls after the
 window is not in it), and equal the p75 of `GET /api/v1/vitals`'s report. Both ClickHouse engines."""
@@ -12,7 +13,6 @@ import numpy as np
 import pytest
 
 from core.analytics.migrations import migrate
-from core.analytics.time_range import local_days_to_utc
 from core.query.clickhouse import QueryStore
 from core.query.schemas import QueryRequest
 from core.query.service import QueryService
@@ -20,7 +20,7 @@ from core.tenancy.service import SiteInfo
 from tests.integration.core.test_query_engine import write_in_random_order
 from tracking.web_vitals.clickhouse import MIGRATIONS, VitalsStore
 from tracking.web_vitals.schemas import THRESHOLDS
-from tracking.web_vitals.service import VitalP75
+from tracking.web_vitals.service import WebVitalsService, vital_metrics
 
 from .test_vitals_store import NOON, vital
 
@@ -55,7 +55,7 @@ def vitals(analytics_store):
     for ts, name, page, value in latest.values():
         if ts < END_OF_DAY:
             truth[(page, name)].append(value)
-    engine = QueryService(store=QueryStore(store=analytics_store), metrics=[VitalP75(m) for m in THRESHOLDS])
+    engine = QueryService(store=QueryStore(store=analytics_store), metrics=vital_metrics())
     return site, truth, engine, analytics_store
 
 
@@ -81,8 +81,24 @@ def test_the_aggregate_and_a_filter_equal_the_truth_and_the_vitals_report(vitals
     assert _run(engine, site, metrics=P75) == {(): [_p75(every[m]) for m in THRESHOLDS]}
     blog = _run(engine, site, metrics=["lcp_p75", "cls_p75"], filters=[["is", "event:page", ["/blog"]]])
     assert blog == {(): [_p75(truth[("/blog", "LCP")]), _p75(truth[("/blog", "CLS")])]}
-    report = VitalsStore(analytics=store).metrics(site_id=site.id, window=local_days_to_utc(
-        date(2024, 5, 6), date(2024, 5, 6), "UTC"), by="page")
+    report = WebVitalsService(engine=engine).report(site=site, date_from=date(2024, 5, 6), date_to=date(2024, 5, 6),
+                                                    by="page", limit=100)
     by_page = _run(engine, site, metrics=P75, dimensions=["event:page"])
-    assert {(r.group, r.name): r.percentiles[1] for r in report} == {
+    assert {(g.group, m): s.p75 for g in report.groups for m, s in g.metrics.items()} == {
         (page, m): by_page[(page,)][i] for page in PAGES for i, m in enumerate(THRESHOLDS)}
+
+
+def test_counts_ratings_and_other_percentiles_by_page(vitals):
+    site, truth, engine, _ = vitals
+    stats = ["count", "good", "poor", "p50", "p95"]
+    names = [f"{m.lower()}_{s}" for m in THRESHOLDS for s in stats]
+    got = _run(engine, site, metrics=names, dimensions=["event:page"])
+    expected = {}
+    for page in PAGES:
+        row = []
+        for m, t in THRESHOLDS.items():
+            vs = truth[(page, m)]
+            row += [len(vs), sum(v <= t.good for v in vs), sum(v > t.poor for v in vs),
+                    float(np.percentile(vs, 50)), float(np.percentile(vs, 95))]
+        expected[(page,)] = row
+    assert got == expected

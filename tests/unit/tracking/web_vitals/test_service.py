@@ -1,10 +1,13 @@
 """Ratings at Google's exact boundaries, and the Core Web Vitals assessment with missing metrics."""
 
+from datetime import date
+
 import pytest
 
-from tracking.web_vitals.clickhouse import MetricRow
+from core.query.schemas import ResultRow
+from core.tenancy.service import SiteInfo
 from tracking.web_vitals.schemas import THRESHOLDS
-from tracking.web_vitals.service import WebVitalsService
+from tracking.web_vitals.service import STATS, VitalStat, WebVitalsService, vital_metrics
 
 
 @pytest.mark.parametrize(("metric", "value", "rating"), [
@@ -22,24 +25,31 @@ def test_good_is_at_most_the_first_threshold_and_poor_above_the_second(metric, v
     assert THRESHOLDS[metric].rating(value) == rating
 
 
-class FakeStore:
-    def __init__(self, rows: list[MetricRow]) -> None:
+Row = tuple[str, str, dict[str, float]]  # (group, metric, its numbers by statistic)
+
+
+class FakeEngine:
+    """The query engine's answer: one row per group, the asked metrics in the asked order."""
+
+    def __init__(self, rows: list[Row]) -> None:
         self.rows = rows
 
-    def metrics(self, *, site_id, window, by) -> list[MetricRow]:
-        return self.rows
+    def every_row(self, *, site, request):
+        numbers: dict[str, dict[str, float]] = {}
+        for group, metric, stats in self.rows:
+            numbers.setdefault(group, {}).update({f"{metric.lower()}_{k}": v for k, v in stats.items()})
+        return [ResultRow(dimensions=[g], metrics=[n.get(m, 0) for m in request.metrics])
+                for g, n in numbers.items()], {}
 
 
-def row(group: str, name: str, p75: float, count: int = 4, good: int = 2, poor: int = 1) -> MetricRow:
-    return MetricRow(group, name, count, good, poor, (p75 / 2, p75, p75 * 2))
+def row(group: str, name: str, p75: float, count: int = 4, good: int = 2, poor: int = 1) -> Row:
+    return group, name, {"count": count, "good": good, "poor": poor, "p50": p75 / 2, "p75": p75, "p95": p75 * 2}
 
 
-class Site:
-    id = "site_x"
-
-
-def report(rows: list[MetricRow], limit: int = 100):
-    return WebVitalsService(store=FakeStore(rows)).report(site=Site(), window=None, by="page", limit=limit)
+def report(rows: list[Row], limit: int = 100):
+    return WebVitalsService(engine=FakeEngine(rows)).report(
+        site=SiteInfo("site_x", "example.com", (), "UTC"), date_from=date(2026, 3, 1), date_to=date(2026, 3, 1),
+        by="page", limit=limit)
 
 
 def test_the_assessment_needs_lcp_inp_and_cls_good_and_judges_without_inp_when_nobody_interacted():
@@ -67,3 +77,15 @@ def test_shares_ratings_order_and_limit():
     assert got.groups[1].metrics["CLS"].rating == "needs-improvement"
     assert list(got.groups[1].metrics) == ["LCP", "CLS"]  # metrics in the fixed LCP, INP, CLS, FCP, TTFB order
     assert got.thresholds["CLS"] == (0.1, 0.25) and got.by == "page" and "linear" in got.percentile_method
+
+
+def test_each_metric_contributes_every_statistic_from_one_sorted_array():
+    metrics = vital_metrics()
+    assert [m.name for m in metrics[:6]] == [f"lcp_{s}" for s in STATS] and len(metrics) == 5 * len(STATS)
+    assert len({n for m in metrics for n in m.numbers}) == 5  # one array per Web Vitals metric, shared
+    values = {"wv_LCP": [1000.0, 2500.0, 2600.0, 4000.0, 4000.1]}
+    got = {m.stat: m.value(values) for m in metrics if m.metric == "LCP"}
+    assert got == {"count": 5, "good": 2, "poor": 1, "p50": 2600.0, "p75": 4000.0, "p95": 4000.08}
+    assert all(m.value({}) == 0 for m in metrics)
+    with pytest.raises(ValueError, match="unknown Web Vitals statistic 'p99'"):
+        VitalStat("LCP", "p99")
