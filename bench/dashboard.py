@@ -100,8 +100,10 @@ def main() -> None:
         svc.utrack("migrate")
         site = svc.create_site(domain="shop.example", timezone="Europe/Berlin")
         t0 = time.perf_counter()
+        # This checkout's own code first (the venv's editable install may point at another checkout).
+        path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
         out = subprocess.run([sys.executable, "-c", _LOAD_SCRIPT, site["site_id"], site["domain"], str(args.events),
-                              str(args.days)], env={**svc.env, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                              str(args.days)], env={**svc.env, "PYTHONPATH": path}, capture_output=True,
                              text=True, timeout=1800, cwd=ROOT)
         if out.returncode != 0:
             raise SystemExit(out.stderr[-3000:])
