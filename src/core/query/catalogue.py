@@ -3,7 +3,8 @@
 Dimension names map to events-log columns; every column is checked against the log's declared
 schema (`core.bus.events.EVENT_COLUMNS`) at import, so only declared column names ever reach SQL
 text. `visit:*` are properties of the visit (its first event, or its first / last pageview for the
-entry and exit page); `event:*` are properties of each event. `event:goal` is the site's goals
+entry and exit page); `event:*` are properties of each event (`event:local_weekday|hour`: when it
+happened in the visitor's own time zone). `event:goal` is the site's goals
 an event completes (core.query.goals): one event may complete several, or none.
 """
 
@@ -27,13 +28,20 @@ VISIT_COLUMNS = {
 VISIT_PAGES = ("entry_page", "exit_page")
 # event:<name> -> events-log column (event:props:<key> is handled apart).
 EVENT_COLUMNS_BY_DIMENSION = {"page": "pathname", "hostname": "hostname", "name": "name"}
+# event:<name> -> an expression of events-log columns: when the event happened in the visitor's own
+# time zone (geo_time's enricher stores the local weekday, 1 = Monday, and hour), in the site's zone
+# (`%(tz)s`) when the visitor's is unknown, so every event has one. As text, like every dimension.
+EVENT_LOCAL_TIME = {
+    "local_weekday": "toString(if(timezone = '', toDayOfWeek(toDate(ts, %(tz)s)), local_weekday))",
+    "local_hour": "toString(if(timezone = '', toHour(ts, %(tz)s), local_hour))",
+}
 TIME_GRAINS = ("hour", "day", "week", "month")
 GOAL = "event:goal"
 GOAL_OPERATORS = ("is", "is_not", "contains", "contains_not")  # on goal names, resolved in Python
 PROPS_PREFIX = "event:props:"
 MAX_PROP_KEY = 300
 
-DIMENSIONS = (*(f"event:{d}" for d in EVENT_COLUMNS_BY_DIMENSION), GOAL, f"{PROPS_PREFIX}<key>",
+DIMENSIONS = (*(f"event:{d}" for d in (*EVENT_COLUMNS_BY_DIMENSION, *EVENT_LOCAL_TIME)), GOAL, f"{PROPS_PREFIX}<key>",
               *(f"visit:{d}" for d in (*VISIT_COLUMNS, *VISIT_PAGES)), *(f"time:{g}" for g in TIME_GRAINS))
 OPERATORS = ("is", "is_not", "contains", "contains_not", "matches", "matches_not")
 NEGATED = {"is_not": "is", "contains_not": "contains", "matches_not": "matches"}
@@ -42,6 +50,7 @@ LOGICAL = ("and", "or", "not")
 COUNTED_TYPES = ("pageview", "event")
 
 _DECLARED = {name for c in EVENT_COLUMNS for name, _ in c.storage()}
-_USED = {*VISIT_COLUMNS.values(), *EVENT_COLUMNS_BY_DIMENSION.values(), "pathname", "prop_keys", "prop_values"}
+_USED = {*VISIT_COLUMNS.values(), *EVENT_COLUMNS_BY_DIMENSION.values(), "pathname", "prop_keys", "prop_values",
+         "timezone", "local_weekday", "local_hour"}
 if not _USED <= _DECLARED:  # a renamed column must fail loudly at import, never build bad SQL
     raise RuntimeError(f"query catalogue names undeclared events-log columns: {sorted(_USED - _DECLARED)}")

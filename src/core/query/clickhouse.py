@@ -57,7 +57,8 @@ _EVENT_SCOPE = """site_id = %(site_id)s AND day BETWEEN %(day_from)s AND %(day_t
 # event on the right, so ANY. The columns are all that dimensions, filters and goals read. With
 # `visit_of`, the entry names the session the event counts under, in place of the event's own.
 _WITH_ENTRIES = """(SELECT *{visit_of} FROM (
-    SELECT event_id, ts, {session}visitor_id, type, name, pathname, hostname, prop_keys, prop_values
+    SELECT event_id, ts, {session}visitor_id, type, name, pathname, hostname, prop_keys, prop_values, timezone,
+        local_weekday, local_hour
     FROM events WHERE {scope}) AS logged ANY INNER JOIN ({entries}) AS entry USING event_id) AS counted"""
 # "Visits with a counted event that matches": the events of a visit lie within the padded days.
 _SESSIONS_WITH = """session_id IN (

@@ -30,7 +30,7 @@ class QueryError(ValueError):
 class Dimension:
     name: str
     kind: str  # "visit" | "event" | "time"
-    column: str = ""  # events-log column (visit: the entry's; "" for time and props)
+    column: str = ""  # events-log column (visit: the entry's; "" for time and props), or an expression of them
     prop_key: str = ""
     grain: str = ""  # time grain
     page: str = ""  # "entry_page" | "exit_page" for those two visit dimensions
@@ -105,6 +105,8 @@ def dimension(name: Any) -> Dimension:
         return Dimension(name, "event", goal=True)
     if kind == "event" and rest in cat.EVENT_COLUMNS_BY_DIMENSION:
         return Dimension(name, "event", column=cat.EVENT_COLUMNS_BY_DIMENSION[rest])
+    if kind == "event" and rest in cat.EVENT_LOCAL_TIME:
+        return Dimension(name, "event", column=cat.EVENT_LOCAL_TIME[rest])
     if kind == "visit" and rest in cat.VISIT_COLUMNS:
         return Dimension(name, "visit", column=cat.VISIT_COLUMNS[rest])
     if kind == "visit" and rest in cat.VISIT_PAGES:

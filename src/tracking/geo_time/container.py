@@ -1,8 +1,7 @@
-"""geo_time's container: needs core's settings, analytics store and events-log stats."""
+"""geo_time's container: needs core's settings and query engine."""
 
 from dependency_injector import containers, providers
 
-from tracking.geo_time.clickhouse import HeatmapStore
 from tracking.geo_time.service.enricher import GeoEnricher
 from tracking.geo_time.service.geoip import GeoLookup
 from tracking.geo_time.service.heatmap import HeatmapService
@@ -15,5 +14,4 @@ class GeoTimeContainer(containers.DeclarativeContainer):
 
     lookup = providers.Singleton(GeoLookup, path=config.provided.geoip_db)
     enricher = providers.Singleton(GeoEnricher, lookup=lookup)
-    store = providers.Singleton(HeatmapStore, analytics=core.analytics)
-    heatmap = providers.Singleton(HeatmapService, store=store)
+    heatmap = providers.Singleton(HeatmapService, engine=core.query)  # the engine's numbers by local time

@@ -85,7 +85,7 @@ class RetentionService:
         last_start = period_start(window.last, period, week_start)
         start_ms = _local_ms(first, zone)
         end_ms = _local_ms(shift(last_start, period, periods + 1), zone)
-        q = engine.Sql({**params(site, start_ms, end_ms), "tz": site.timezone, "cohort_from": start_ms,
+        q = engine.Sql({**params(site, start_ms, end_ms), "cohort_from": start_ms,
                         "cohort_to": _local_ms(shift(last_start, period, 1), zone)})
         sql = retention_sql(unit=unit, period="week_sunday" if period == "week" and week_start == "sunday"
                             else period, cohort=_target(q, cohort_event),

@@ -87,7 +87,8 @@ def params(site: SiteInfo, from_ms: int, to_ms: int, include_bots: bool = False)
     return {"site_id": site.id, "day_from": day_from, "day_to": day_to, "from_ms": from_ms, "to_ms": to_ms,
             "max_bot": int(include_bots), "technical": TECHNICAL_TYPES,
             "pad_from": day_from - timedelta(days=1), "pad_to": day_to + timedelta(days=1),
-            "start_ms": from_ms, "end_ms": to_ms, "engaged_ms": 0, "engagement_type": "engagement"}
+            "start_ms": from_ms, "end_ms": to_ms, "engaged_ms": 0, "engagement_type": "engagement",
+            "tz": site.timezone}  # the zone local-time dimensions fall back to
 
 
 def where(q: engine.Sql, node: Filter | None) -> str:
