@@ -1,11 +1,10 @@
 // E-commerce and Web Vitals. Their numbers are the query engine's (`orders`, `total_revenue`,
-// `average_revenue`; `lcp_p75` … `ttfb_p75`), so they follow the page's range, comparison and
-// filters like every other card. What the engine cannot answer comes from the modules' own report
-// routes, which take days but no filters, and says so on screen ("not filtered") while filters are
-// on: the conversion rate (purchasing visitors: the engine's `visitors` counts pageviews and custom
-// events only, and its `conversion_rate` needs goals), the checkout funnel and top products (no
-// engine dimension for a funnel step or an item), and the vitals' good / needs-improvement / poor
-// shares (the engine has the p75 only; the same answer brings the thresholds the p75s are rated by).
+// `average_revenue`; `lcp_p75`, `lcp_count`, `lcp_good`, `lcp_poor` … `ttfb_poor`), so they follow
+// the page's range, comparison and filters like every other card. What the engine cannot answer
+// comes from the ecommerce module's own report routes, which take days but no filters, and says
+// so on screen ("not filtered") while filters are on: the conversion rate (purchasing visitors: the
+// engine's `visitors` counts pageviews and custom events only, and its `conversion_rate` needs
+// goals), the checkout funnel and top products (no engine dimension for a funnel step or an item).
 import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { formatMoney, formatMs, formatNumber, formatShare } from './format.js';
@@ -69,71 +68,71 @@ export function Ecommerce({ site, base, baseKey, compare, range, filtered }) {
 }
 
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
-export const P75 = VITALS.map((m) => `${m.toLowerCase()}_p75`);
+const STATS = ['p75', 'count', 'good', 'poor'];
+// Every number the card shows, each an engine metric: `lcp_p75`, `lcp_count`, `lcp_good`, `lcp_poor`, … `ttfb_poor`.
+export const VITAL_METRICS = VITALS.flatMap((m) => STATS.map((s) => `${m.toLowerCase()}_${s}`));
+// Google's thresholds (tracking/web_vitals/schemas.py THRESHOLDS, the engine's `_good` / `_poor`):
+// a p75 is good up to the first, poor above the second. The e2e test holds the ratings on screen to
+// the vitals report's.
+const THRESHOLDS = { LCP: [2500, 4000], INP: [200, 500], CLS: [0.1, 0.25], FCP: [1800, 3000], TTFB: [800, 1800] };
 const RATING = { good: 'Good', 'needs-improvement': 'Needs improvement', poor: 'Poor' };
 export const VITALS_TABS = [['event:page', 'Pages', 'page'], ['visit:device', 'Devices', 'device'],
   ['visit:country', 'Countries', 'country']];
 
-// The engine's bodies for the vitals card: the whole selection, and the eight groups with the
-// slowest LCP first (the engine has no count of measurements to rank by).
+// The engine's bodies for the vitals card: the whole selection, and the eight most measured groups.
 export function vitalsQuery(base, dimension, compare) {
-  return dimension ? { ...base, metrics: P75, dimensions: [dimension], order_by: [['lcp_p75', 'desc']],
-    pagination: { limit: 8, offset: 0 } } : { ...base, metrics: P75, include: comparison(compare) };
+  return dimension ? { ...base, metrics: VITAL_METRICS, dimensions: [dimension], order_by: [['lcp_count', 'desc']],
+    pagination: { limit: 8, offset: 0 } } : { ...base, metrics: VITAL_METRICS, include: comparison(compare) };
 }
 
-function rating(metric, value, thresholds) {
-  const [good, poor] = thresholds[metric] || [Infinity, Infinity];
+function rating(metric, value) {
+  const [good, poor] = THRESHOLDS[metric];
   return value <= good ? 'good' : value > poor ? 'poor' : 'needs-improvement';
 }
 
-// The engine answers 0 for a metric nobody measured. Only a CLS can really be 0, and a page that
-// measured its CLS measured its LCP, FCP and TTFB too: a row of zeros measured nothing.
-const measuredRow = (values) => values.some((v) => v > 0);
+// One answer row's numbers of one metric, by stat.
+function stats(values, metric) {
+  const at = VITAL_METRICS.indexOf(`${metric.toLowerCase()}_p75`);
+  return Object.fromEntries(STATS.map((s, i) => [s, values[at + i]]));
+}
 
-function Vital({ metric, value, thresholds, shares, change, row }) {
+function Vital({ metric, values, change }) {
   const name = `${metric.toLowerCase()}_p75`;
-  if (!(value > 0 || (metric === 'CLS' && measuredRow(row)))) {
-    return html`<span role="cell" class="vital muted" title="Not measured"><span class="num" data-metric=${name} data-raw=${value}>–</span></span>`;
+  const { p75, count, good, poor } = stats(values, metric);
+  if (!count) {
+    return html`<span role="cell" class="vital muted" title="Not measured"><span class="num" data-metric=${name} data-raw=${p75}>–</span></span>`;
   }
-  const r = rating(metric, value, thresholds);
-  const detail = shares ? ` · good ${formatShare(shares.good)}, needs improvement ${formatShare(shares.needs_improvement)}, poor ${formatShare(shares.poor)} (${shares.count})` : '';
-  return html`<span role="cell" class="vital ${r}" title=${`${RATING[r]}${detail}`}>
-    <span class="num" data-metric=${name} data-raw=${value}>${formatMs(metric, value)}</span>
-    ${change !== undefined && html`<${Change} metric=${name} change=${change} value=${value} />`}
-    ${shares && html`<span class="shares" aria-hidden="true"><i class="good" style=${{ width: `${100 * shares.good}%` }}></i><i class="ni" style=${{ width: `${100 * shares.needs_improvement}%` }}></i><i class="poor" style=${{ width: `${100 * shares.poor}%` }}></i></span>`}
+  const r = rating(metric, p75);
+  const shares = { good: good / count, ni: (count - good - poor) / count, poor: poor / count };
+  return html`<span role="cell" class="vital ${r}" data-rating=${r} title=${`${RATING[r]} · good ${formatShare(shares.good)}, needs improvement ${formatShare(shares.ni)}, poor ${formatShare(shares.poor)} (${count})`}>
+    <span class="num" data-metric=${name} data-raw=${p75}>${formatMs(metric, p75)}</span>
+    ${change !== undefined && html`<${Change} metric=${name} change=${change} value=${p75} />`}
+    <span class="shares" aria-hidden="true">${['good', 'ni', 'poor'].map((k) => html`<i class=${k} style=${{ width: `${100 * shares[k]}%` }}></i>`)}</span>
   </span>`;
 }
 
-export function Vitals({ site, base, baseKey, compare, range, filtered, onFilter }) {
+export function Vitals({ base, baseKey, compare, filtered, onFilter }) {
   const [dimension, setDimension] = useState(VITALS_TABS[0][0]);
   const by = VITALS_TABS.find(([d]) => d === dimension)[2];
   const total = useLoad(() => api.query(vitalsQuery(base, null, compare)), `${baseKey}|${compare}`);
   const groups = useLoad(() => api.query(vitalsQuery(base, dimension)), `${baseKey}|${dimension}`);
-  const q = `${days(site, range)}&by=${by}&limit=100`;
-  const report = useLoad(() => api.get(`/api/v1/vitals?${q}`), q);
-  const states = [total, groups, report];
-  const ready = states.every((s) => s.data);
-  const failed = states.find((s) => s.error);
-  const rows = ready ? groups.data.results : [];
+  const ready = total.data && groups.data;
   const row = ready ? total.data.results[0] : null;
-  const thresholds = ready ? report.data.thresholds : {};
-  const shares = new Map(ready ? report.data.groups.map((g) => [g.group, g.metrics]) : []);
-  const none = row && !measuredRow(row.metrics);
+  const none = row && VITALS.every((m) => !stats(row.metrics, m).count);
+  const changeOf = (m) => (row.comparison ? row.comparison.change[VITAL_METRICS.indexOf(`${m.toLowerCase()}_p75`)] : undefined);
   return html`<${Card} title="Web Vitals (p75)" wide tabs=${VITALS_TABS.map(([d, l]) => [d, l])} active=${dimension} onTab=${setDimension}>
-    <${Status} state=${failed || { loading: !ready, data: ready || null }}
+    <${Status} state=${total.error ? total : groups.error ? groups : { loading: !ready, data: ready || null }}
       empty=${none ? `No Web Vitals measured in this range${filtered ? ' for these filters' : ''} (the tracker sends them by itself).` : ''} />
     ${ready && !none && html`<div class="vitals" role="table" aria-busy=${groups.loading}>
       <div class="vrow vhead" role="row"><span role="columnheader">${by}</span>${VITALS.map((m) => html`<span role="columnheader">${m}</span>`)}</div>
       <div class="vrow vtotal" role="row"><span class="label" role="cell">All ${by === 'country' ? 'countries' : `${by}s`}</span>
-        ${VITALS.map((m, i) => html`<${Vital} metric=${m} value=${row.metrics[i]} row=${row.metrics} thresholds=${thresholds}
-          change=${row.comparison ? row.comparison.change[i] : undefined} />`)}</div>
-      ${rows.map((g) => html`<div class="vrow" role="row" data-dimension=${dimension} data-value=${g.dimensions[0]}>
+        ${VITALS.map((m) => html`<${Vital} metric=${m} values=${row.metrics} change=${changeOf(m)} />`)}</div>
+      ${groups.data.results.map((g) => html`<div class="vrow" role="row" data-dimension=${dimension} data-value=${g.dimensions[0]}>
         <span role="cell" class="label"><button class="link" title=${`Filter by this ${by}`}
           onClick=${() => onFilter(['is', dimension, [g.dimensions[0]]])}>${g.dimensions[0] || '(unknown)'}</button></span>
-        ${VITALS.map((m, i) => html`<${Vital} metric=${m} value=${g.metrics[i]} row=${g.metrics} thresholds=${thresholds}
-          shares=${shares.get(g.dimensions[0])?.[m]} />`)}</div>`)}
+        ${VITALS.map((m) => html`<${Vital} metric=${m} values=${g.metrics} />`)}</div>`)}
       <p class="legend"><i class="good"></i> good <i class="ni"></i> needs improvement <i class="poor"></i> poor
-        <span class="muted">(the shares of each ${by}'s measurements; slowest LCP first)</span><${Unfiltered} filtered=${filtered} what="vitals_shares" /></p>
+        <span class="muted">(the shares of the measurements; the most measured ${by === 'country' ? 'countries' : `${by}s`} first)</span></p>
     </div>`}
   <//>`;
 }

@@ -1,8 +1,9 @@
 """The e-commerce and Web Vitals cards in Chromium, on the package's seeded service (conftest.py):
-their figures are the query engine's (`orders`, `total_revenue`, `average_revenue`, `*_p75`), so
-with a filter chip and the comparison on they show what `POST /api/v2/query` answers for the same
-body, and what only the modules' report routes know (the conversion rate, the checkout funnel,
-top products, the vitals' shares) is the routes' answer, marked "not filtered" while a filter is on.
+their figures are the query engine's (`orders`, `total_revenue`, `average_revenue`; `*_p75` with
+`*_count`, `*_good`, `*_poor` for the shares), so with a filter chip and the comparison on they show
+what `POST /api/v2/query` answers for the same body, and what only the ecommerce report routes know
+(the conversion rate, the checkout funnel, top products) is the routes' answer, marked "not
+filtered" while a filter is on.
 The seed's own numbers are checked too: two orders (25.00 and 45.00 EUR), one from a Google visit.
 """
 
@@ -10,7 +11,9 @@ from tests.e2e.dashboard_page import key, query, raw_attribute
 from tests.e2e.harness import wait_for
 
 SHOP = ["total_revenue", "orders", "average_revenue"]
-P75 = ["lcp_p75", "inp_p75", "cls_p75", "fcp_p75", "ttfb_p75"]
+VITALS = ["lcp", "inp", "cls", "fcp", "ttfb"]
+P75 = [f"{m}_p75" for m in VITALS]
+VITAL_METRICS = [f"{m}_{s}" for m in VITALS for s in ("p75", "count", "good", "poor")]  # commerce.js's order
 TABS = [("event:page", "Pages"), ("visit:device", "Devices"), ("visit:country", "Countries")]
 GOOGLE = [["is", "visit:source", ["Google"]]]
 
@@ -26,31 +29,37 @@ def vitals_rows(page, dimension: str) -> list:
         "[...r.querySelectorAll('[data-metric]')].map(e => Number(e.dataset.raw))])")
 
 
-def expected(answer: dict, metrics: list[str]) -> dict:
-    """The page's data-raw attributes for the engine's one row: values, and changes when compared."""
+def expected(answer: dict, metrics: list[str], shown: list[str]) -> dict:
+    """The page's data-raw attributes for the engine's one row: the `shown` values, and their
+    changes when compared (a change of nothing from nothing is not shown)."""
     row = answer["results"][0]
-    out = {m: raw_attribute(v) for m, v in zip(metrics, row["metrics"], strict=True)}
+    values = dict(zip(metrics, row["metrics"], strict=True))
+    out = {m: raw_attribute(values[m]) for m in shown}
     if row["comparison"]:
-        out.update({f"{m}_change": raw_attribute(c) for m, c, v in
-                    zip(metrics, row["comparison"]["change"], row["metrics"], strict=True) if c is not None or v})
+        changes = dict(zip(metrics, row["comparison"]["change"], strict=True))
+        out.update({f"{m}_change": raw_attribute(changes[m]) for m in shown if changes[m] is not None or values[m]})
     return out
+
+
+def p75s(metrics: list) -> list:
+    return [v for name, v in zip(VITAL_METRICS, metrics, strict=True) if name.endswith("_p75")]
 
 
 def check_cards(dash, page, client, filters: list, compare: bool) -> None:
     body = {"filters": filters, "include": {"comparison": "previous_period"} if compare else {}}
     shop = query(dash, client, SHOP, "7d", **body)
-    want = expected(shop, SHOP)
+    want = expected(shop, SHOP, SHOP)
     assert wait_for(lambda: {k: v for k, v in figures(page, ".stats.shop").items()
                              if k != "ecommerce_conversion_rate"} == want, 5), (figures(page, ".stats.shop"), want)
-    total = query(dash, client, P75, "7d", **body)
-    want = expected(total, P75)
+    total = query(dash, client, VITAL_METRICS, "7d", **body)
+    want = expected(total, VITAL_METRICS, P75)
     assert wait_for(lambda: figures(page, ".vtotal") == want, 5), (figures(page, ".vtotal"), want)
     card = page.locator("section.card", has_text="Web Vitals")
     for dimension, label in TABS:
         card.locator("button[role=tab]", has_text=label).click()
-        rows = query(dash, client, P75, "7d", filters=filters, dimensions=[dimension], order_by=[["lcp_p75", "desc"]],
-                     pagination={"limit": 8, "offset": 0})["results"]
-        want = [[r["dimensions"][0], r["metrics"]] for r in rows]
+        rows = query(dash, client, VITAL_METRICS, "7d", filters=filters, dimensions=[dimension],
+                     order_by=[["lcp_count", "desc"]], pagination={"limit": 8, "offset": 0})["results"]
+        want = [[r["dimensions"][0], p75s(r["metrics"])] for r in rows]
         assert want and wait_for(lambda d=dimension, w=want: vitals_rows(page, d) == w, 5), \
             (dimension, vitals_rows(page, dimension), want)
     card.locator("button[role=tab]", has_text="Pages").click()
@@ -74,10 +83,14 @@ def test_the_cards_show_the_engine_and_the_reports(dash, page):
         "els => els.map(li => [li.dataset.value, Number(li.querySelector('[data-metric=visitors]').dataset.raw)])")
     assert steps == [[s["name"], s["visitors"]] for s in funnel["steps"]]
     assert [s[1] for s in steps] == [3, 2, 2, 2, 2]
-    # the engine's p75 per page is the vitals report's, and the report's shares draw the bars
-    by_page = {g["group"]: [g["metrics"][m.split("_")[0].upper()]["p75"] for m in P75] for g in vitals["groups"]}
+    # the engine's p75 per page is the vitals report's, and so is each cell's rating
+    by_page = {g["group"]: [g["metrics"][m.upper()]["p75"] for m in VITALS] for g in vitals["groups"]}
     assert dict(vitals_rows(page, "event:page")) == by_page
-    assert page.locator(".vitals .shares").count() == 2 * 5
+    ratings = page.eval_on_selector_all(
+        '.vitals [data-dimension="event:page"]',
+        "rows => rows.map(r => [r.dataset.value, [...r.querySelectorAll('[data-rating]')].map(e => e.dataset.rating)])")
+    assert dict(ratings) == {g["group"]: [g["metrics"][m.upper()]["rating"] for m in VITALS] for g in vitals["groups"]}
+    assert page.locator(".vitals .shares").count() == 3 * 5  # the whole selection's and each page's
     assert page.locator("[data-unfiltered]").count() == 0  # nothing to say without a filter
 
 
@@ -93,7 +106,7 @@ def test_with_a_filter_chip_and_the_comparison_the_cards_follow_the_engine(dash,
     assert (shown["orders"], shown["total_revenue"]) == ("1", "25")
     assert [shown[m] for m in SHOP + P75] != [raw_attribute(v) for v in whole]
     marked = page.eval_on_selector_all("[data-unfiltered]", "els => els.map(e => e.dataset.unfiltered)")
-    assert sorted(marked) == ["checkout_funnel", "conversion", "products", "vitals_shares"]
+    assert sorted(marked) == ["checkout_funnel", "conversion", "products"]
     # a vitals row filters the page like any report row
     page.click('.vitals [data-dimension="event:page"][data-value="/pricing"] button')
     page.wait_for_url("**f=event%3Apage%7Cis%7C%2Fpricing*")
