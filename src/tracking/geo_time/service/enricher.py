@@ -5,6 +5,7 @@ finer fields again after every enricher, so this is belt and braces.
 """
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.ingest.context import RequestContext
@@ -17,6 +18,9 @@ class GeoEnricher:
 
     def __init__(self, *, lookup: GeoLookup) -> None:
         self._lookup = lookup
+        # ZoneInfo keeps only the 8 zones used last (and the ones still referenced): with visitors
+        # from more zones it read the zone's file again for most events (~1 in 3 measured).
+        self._zone = lru_cache(maxsize=1024)(ZoneInfo)
 
     def enrich(self, record: dict, ctx: RequestContext) -> None:
         place = self._lookup.lookup(ctx.ip) if ctx.ip else None
@@ -29,7 +33,7 @@ class GeoEnricher:
         record["city"] = place.city
         if place.timezone:
             try:
-                local = datetime.fromtimestamp(record["ts_ms"] / 1000, ZoneInfo(place.timezone))
+                local = datetime.fromtimestamp(record["ts_ms"] / 1000, self._zone(place.timezone))
             except (ZoneInfoNotFoundError, ValueError):
                 return
             record["timezone"] = place.timezone
